@@ -1,0 +1,329 @@
+//! Stage 6b: one method per operation on `Client`, grouped by tag, and the
+//! per-operation parameter structs and multi-status response enums.
+//!
+//! Shape: path parameters and the body are arguments; query and header
+//! parameters travel in one `…Params` struct (with `Default` where it can),
+//! so a method is a few lines that hand everything to the runtime.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::emit_types::{doc_attrs, has_default, ident, rust_type};
+use super::model::*;
+
+/// Operations grouped by module (tag in snake_case), in spec order.
+pub fn by_module(api: &Api) -> BTreeMap<String, Vec<&Operation>> {
+    let mut out: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.ops {
+        out.entry(module_name(&op.tag)).or_default().push(op);
+    }
+    out
+}
+
+pub fn module_name(tag: &str) -> String {
+    let m = super::names::field_ident(&tag.to_snake_case());
+    if m == "types" || m == "operations" { format!("{m}_ops") } else { m }
+}
+
+/// The body of one tag's module: an `impl Client` block.
+pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
+    let methods = ops.iter().map(|op| emit_method(api, op));
+    let types = if ops.iter().any(|op| uses_named(op)) { quote!(use crate::types::*;) } else { TokenStream::new() };
+    quote! {
+        #types
+        use crate::{Client, Response, Result};
+        use reqwest::Method;
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// `operations.rs`: parameter structs and response enums of every operation.
+pub fn emit_operation_types(api: &Api) -> TokenStream {
+    let items = api.ops.iter().map(|op| {
+        let params = emit_params(api, op);
+        let response = emit_response_enum(api, op);
+        quote!(#params #response)
+    });
+    let types = if api.ops.iter().any(|op| op.params.iter().any(|p| named(&p.ty)) || (multi_status(op) && uses_named(op))) {
+        quote!(use crate::types::*;)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #types
+        #(#items)*
+    }
+}
+
+fn emit_params(api: &Api, op: &Operation) -> TokenStream {
+    if op.params.is_empty() {
+        return TokenStream::new();
+    }
+    let name = ident(&op.params_type);
+    let fields = op.params.iter().map(|p| {
+        let pname = ident(&p.name);
+        let mut t = rust_type(api, &p.ty);
+        if !p.required {
+            t = quote!(Option<#t>);
+        }
+        let where_ = match p.location {
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Path => "path",
+        };
+        let doc = match &p.doc {
+            Some(d) => format!("{d}\n\n`{}` ({where_}{})", p.wire, if p.required { ", required" } else { "" }),
+            None => format!("`{}` ({where_}{})", p.wire, if p.required { ", required" } else { "" }),
+        };
+        let doc = doc_attrs(Some(&doc));
+        let deprecated = if p.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+        quote! { #doc #deprecated pub #pname: #t, }
+    });
+    let default = if op.params.iter().all(|p| !p.required || has_default(api, &p.ty, &mut vec![])) {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
+    let doc = format!(" Query and header parameters of [`Client::{}`](crate::Client::{}).", op.name, op.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// Distinct success shapes; more than one makes a response enum.
+fn success(op: &Operation) -> Vec<&Response> {
+    op.responses.iter().filter(|r| r.is_success()).collect()
+}
+
+pub fn multi_status(op: &Operation) -> bool {
+    let s = success(op);
+    s.len() > 1 && s.iter().any(|r| r.kind != s[0].kind)
+}
+
+fn status_variant(status: &str) -> String {
+    match status {
+        "200" => "Ok".into(),
+        "201" => "Created".into(),
+        "202" => "Accepted".into(),
+        "203" => "NonAuthoritative".into(),
+        "204" => "NoContent".into(),
+        "206" => "PartialContent".into(),
+        other => format!("Status{}", other.replace('X', "xx")),
+    }
+}
+
+fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
+    if !multi_status(op) {
+        return TokenStream::new();
+    }
+    let name = ident(&op.response_type);
+    let variants = success(op).into_iter().map(|r| {
+        let v = ident(&status_variant(&r.status));
+        let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description)));
+        match &r.kind {
+            ResponseKind::Json(ty) => {
+                let t = rust_type(api, ty);
+                quote!(#doc #v(#t),)
+            }
+            ResponseKind::Empty | ResponseKind::Bytes | ResponseKind::JsonLines(_) => quote!(#doc #v,),
+        }
+    });
+    let doc = format!(" The success responses of [`Client::{}`](crate::Client::{}), by status.", op.name, op.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn method_doc(op: &Operation) -> TokenStream {
+    let mut doc = String::new();
+    if let Some(s) = &op.summary {
+        doc.push_str(s.trim());
+        doc.push_str("\n\n");
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+            doc.push_str(d.trim());
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}`", op.method.to_uppercase(), op.path));
+    if op.derived_id {
+        doc.push_str(" (the spec gives this operation no id; the name is derived from method and path)");
+    }
+    if op.description.as_deref().is_some_and(|d| d.contains("access_token")) {
+        doc.push_str("\n\nAuthorize with the installation's access token: call this on [`Client::for_installation`](crate::Client::for_installation).");
+    }
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.is_success())
+        .map(|r| format!("- `{}`: {}", r.status, r.description.trim().replace('\n', " ")))
+        .collect();
+    let mut attrs = doc_attrs(Some(&doc));
+    if !errors.is_empty() {
+        let more = doc_attrs(Some(&format!("# Errors\n\n[`Error::Api`](crate::Error::Api) with one of these statuses:\n\n{}", errors.join("\n"))));
+        attrs = quote!(#attrs #[doc = ""] #more);
+    }
+    attrs
+}
+
+fn emit_method(api: &Api, op: &Operation) -> TokenStream {
+    let doc = method_doc(op);
+    let name = ident(&op.name);
+    let id = &op.id;
+    let template = &op.path;
+    let http = ident(&op.method.to_uppercase());
+    let mut args = Vec::new();
+    let mut conversions = Vec::new();
+    let mut segments = Vec::new();
+    for p in &op.path_params {
+        let pname = ident(&p.name);
+        match &p.ty {
+            Ty::Integer => {
+                args.push(quote!(#pname: i64));
+                conversions.push(quote!(let #pname = #pname.to_string();));
+                segments.push(quote!(&#pname));
+            }
+            Ty::Number => {
+                args.push(quote!(#pname: f64));
+                conversions.push(quote!(let #pname = #pname.to_string();));
+                segments.push(quote!(&#pname));
+            }
+            _ => {
+                args.push(quote!(#pname: &str));
+                segments.push(quote!(#pname));
+            }
+        }
+    }
+    let mut chain = Vec::new();
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) => {
+                let t = rust_type(api, ty);
+                args.push(quote!(body: &#t));
+                chain.push(quote!(.json(body)));
+            }
+            BodyKind::Bytes => {
+                let ct = &body.content_type;
+                args.push(quote!(body: impl Into<reqwest::Body>));
+                chain.push(quote!(.body(#ct, body.into())));
+            }
+        }
+    }
+    if !op.params.is_empty() {
+        let pt = ident(&op.params_type);
+        args.push(quote!(params: &#pt));
+        let team = op.params.iter().find(|p| p.wire == "teamId" && p.location == Location::Query);
+        let slug = op.params.iter().find(|p| p.wire == "slug" && p.location == Location::Query);
+        if team.is_some() || slug.is_some() {
+            let arg = |p: Option<&Param>| match p {
+                Some(p) => {
+                    let n = ident(&p.name);
+                    if p.required { quote!(Some(params.#n.as_str())) } else { quote!(params.#n.as_deref()) }
+                }
+                None => quote!(None),
+            };
+            let (t, s) = (arg(team), arg(slug));
+            chain.push(quote!(.team_scope(#t, #s)));
+        }
+        for p in &op.params {
+            let is_scope = p.location == Location::Query && (p.wire == "teamId" || p.wire == "slug");
+            if is_scope && p.ty == Ty::String {
+                continue;
+            }
+            let n = ident(&p.name);
+            let wire = &p.wire;
+            chain.push(match p.location {
+                Location::Header => quote!(.header(#wire, &params.#n)),
+                _ => quote!(.query(#wire, &params.#n)),
+            });
+        }
+    }
+    let (ret, send) = match success(op).as_slice() {
+        [] => (quote!(()), quote!(.send_empty().await)),
+        _ if multi_status(op) => {
+            let en = ident(&op.response_type);
+            let arms = success(op).into_iter().map(|r| {
+                let v = ident(&status_variant(&r.status));
+                let code: u16 = r.status.parse().unwrap_or(200);
+                match &r.kind {
+                    ResponseKind::Json(_) => quote!(#code => raw.decode()?.map(#en::#v),),
+                    _ => quote!(#code => Ok(raw.into_response(#en::#v)),),
+                }
+            });
+            (
+                quote!(#en),
+                quote! {
+                    .send_raw()
+                    .await?;
+                    match raw.status.as_u16() {
+                        #(#arms)*
+                        _ => Err(raw.unexpected()),
+                    }
+                },
+            )
+        }
+        [first, ..] => match &first.kind {
+            ResponseKind::Json(ty) => {
+                let t = rust_type(api, ty);
+                (t, quote!(.send_json().await))
+            }
+            ResponseKind::Empty => (quote!(()), quote!(.send_empty().await)),
+            ResponseKind::Bytes => (quote!(crate::ByteStream), quote!(.send_stream().await)),
+            ResponseKind::JsonLines(ty) => {
+                let t = rust_type(api, ty);
+                (quote!(futures::stream::BoxStream<'static, Result<#t>>), quote!(.send_json_lines().await))
+            }
+        },
+    };
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    let call = quote! {
+        self.call(Method::#http, #id, #template, &[#(#segments),*])
+            #(#chain)*
+    };
+    let body = if multi_status(op) {
+        quote! { let raw = #call #send }
+    } else {
+        quote! { #call #send }
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<Response<#ret>> {
+            #(#conversions)*
+            #body
+        }
+    }
+}
+
+fn named(ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(_) => true,
+        Ty::Array(inner) | Ty::Map(inner) => named(inner),
+        _ => false,
+    }
+}
+
+/// Whether an operation's signature names a generated type.
+fn uses_named(op: &Operation) -> bool {
+    let body = matches!(&op.body, Some(Body { kind: BodyKind::Json(ty), .. }) if named(ty));
+    let resp = op.responses.iter().any(|r| match &r.kind {
+        ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) => r.is_success() && named(ty),
+        _ => false,
+    });
+    body || resp || !op.params.is_empty() || !op.response_type.is_empty()
+}

@@ -1,0 +1,230 @@
+//! Stage 6a: Rust for the type space: structs, forward-compatible enums,
+//! `oneOf` unions and aliases, each with the spec's docs.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::model::*;
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = ...]` attributes for a description (none when empty).
+pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
+    match doc.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let lines = docs::clean(d).lines().map(|l| format!(" {l}").trim_end().to_string()).collect::<Vec<_>>();
+            quote! { #(#[doc = #lines])* }
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// The Rust type of a model type.
+pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Any => quote!(serde_json::Value),
+        Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Array(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#name)
+        }
+    }
+}
+
+/// Whether a value of `ty` has a `Default` (so containing structs can derive it).
+pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
+    match ty {
+        Ty::Named(id) => {
+            if seen.contains(id) {
+                return true;
+            }
+            seen.push(*id);
+            match &api.ty(*id).kind {
+                TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable || has_default(api, &f.ty, seen)),
+                TypeKind::Alias(inner) => has_default(api, inner, seen),
+                TypeKind::Enum { values } => values.len() == 1,
+                TypeKind::Union { .. } => false,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// The whole `types.rs` module body.
+pub fn emit_types(api: &Api) -> TokenStream {
+    let items = (0..api.types.len()).map(|id| emit_type(api, id));
+    quote! {
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn emit_type(api: &Api, id: TypeId) -> TokenStream {
+    let def = api.ty(id);
+    let name = ident(&def.name);
+    let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&default_doc(def))));
+    let deprecated = if def.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    match &def.kind {
+        TypeKind::Struct { fields, extra } => {
+            let camel = fields.iter().all(|f| heck::ToLowerCamelCase::to_lower_camel_case(f.name.trim_end_matches('_')) == f.wire);
+            let rename_all = if camel && fields.iter().any(|f| f.name != f.wire) {
+                quote!(#[serde(rename_all = "camelCase")])
+            } else {
+                TokenStream::new()
+            };
+            let fields_ts = fields.iter().map(|f| emit_field(api, f, camel));
+            let extra_ty = match extra {
+                Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
+                other => {
+                    let t = rust_type(api, other);
+                    quote!(std::collections::BTreeMap<String, #t>)
+                }
+            };
+            let default = if has_default(api, &Ty::Named(id), &mut vec![]) { quote!(Default,) } else { TokenStream::new() };
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #rename_all
+                pub struct #name {
+                    #(#fields_ts)*
+                    /// Properties not described by the spec, kept as sent.
+                    #[serde(flatten)]
+                    pub extra: #extra_ty,
+                }
+            }
+        }
+        TypeKind::Enum { values } if values.len() == 1 => {
+            // A one-value enum is a constant, usually the tag of a `oneOf`
+            // branch: it accepts only its value so the branches stay apart.
+            let vname = ident(&values[0].name);
+            let wire = &values[0].wire;
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+                pub enum #name {
+                    #[doc = concat!(" `", #wire, "`")]
+                    #[default]
+                    #[serde(rename = #wire)]
+                    #vname,
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let variants = values.iter().map(|v| {
+                let vname = ident(&v.name);
+                let wire = &v.wire;
+                let vdoc = format!(" `{}`", wire.replace('`', "'"));
+                quote! {
+                    #[doc = #vdoc]
+                    #[serde(rename = #wire)]
+                    #vname,
+                }
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this version of the crate does not know, kept as sent.
+                    #[serde(untagged)]
+                    Unknown(String),
+                }
+            }
+        }
+        TypeKind::Union { variants, tag } => {
+            let catch_all = variants.iter().any(|v| matches!(v.ty, Ty::Any));
+            let vs = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let mut t = rust_type(api, &v.ty);
+                if v.boxed {
+                    t = quote!(Box<#t>);
+                }
+                let vdoc = match &v.tag_value {
+                    Some(value) => format!(" `{}`: `{}`", tag.as_deref().unwrap_or("type"), value),
+                    None => format!(" {}", v.name),
+                };
+                quote! {
+                    #[doc = #vdoc]
+                    #vname(#t),
+                }
+            });
+            let unknown = if catch_all {
+                TokenStream::new()
+            } else {
+                quote! {
+                    /// A shape this version of the crate does not know, kept as sent.
+                    Unknown(serde_json::Value),
+                }
+            };
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#vs)*
+                    #unknown
+                }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let t = rust_type(api, ty);
+            quote! {
+                #doc
+                pub type #name = #t;
+            }
+        }
+    }
+}
+
+fn default_doc(def: &TypeDef) -> String {
+    match &def.kind {
+        TypeKind::Enum { .. } => format!("{} values.", def.name),
+        TypeKind::Union { .. } => format!("One of the shapes of {}.", def.name),
+        _ => format!("{}.", def.name),
+    }
+}
+
+fn emit_field(api: &Api, f: &Field, camel: bool) -> TokenStream {
+    let name = ident(&f.name);
+    let mut t = rust_type(api, &f.ty);
+    if f.boxed {
+        t = quote!(Box<#t>);
+    }
+    let optional = !f.required || f.nullable;
+    if optional {
+        t = quote!(Option<#t>);
+    }
+    let doc = doc_attrs(f.doc.as_deref().or(Some(&format!("`{}`", f.wire))));
+    let wire = &f.wire;
+    let rename = if !camel && f.name != f.wire { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
+    let skip = if !f.required { quote!(#[serde(skip_serializing_if = "Option::is_none")]) } else { TokenStream::new() };
+    let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    quote! {
+        #doc
+        #deprecated
+        #rename
+        #skip
+        pub #name: #t,
+    }
+}

@@ -1,0 +1,85 @@
+//! Maintenance tasks for vercel-api: `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Code generator and maintenance tasks for vercel-api")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the client from an OpenAPI 3.0 spec.
+    Codegen {
+        /// Do not write; exit non-zero and name the stale files if the output differs.
+        #[arg(long)]
+        check: bool,
+        /// The spec to read (YAML or JSON). Default: spec/vercel.yaml.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where to write. Default: crates/vercel-api/src/generated.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print every warning about flaws of the spec.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Codegen { check, spec, out, verbose } => {
+            let spec = spec.unwrap_or_else(codegen::default_spec);
+            let out = out.unwrap_or_else(codegen::default_out);
+            let start = Instant::now();
+            let generated = match codegen::generate(&spec) {
+                Ok(g) => g,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", spec.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            let api = &generated.api;
+            if verbose {
+                for w in &api.warnings {
+                    eprintln!("warning: {w}");
+                }
+            } else if !api.warnings.is_empty() {
+                eprintln!("{} warnings about the spec (see them with --verbose)", api.warnings.len());
+            }
+            let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
+            eprintln!(
+                "{}: {} operations, {} types ({} inline duplicates folded), {} lines in {:.0?}",
+                spec.display(),
+                api.ops.len(),
+                api.types.len(),
+                api.deduplicated,
+                lines,
+                start.elapsed()
+            );
+            if check {
+                let stale = codegen::stale(&generated.files, &out);
+                if stale.is_empty() {
+                    eprintln!("{} is up to date", out.display());
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!("stale generated files in {}: {}", out.display(), stale.join(", "));
+                eprintln!("run `cargo xtask codegen` and commit the result");
+                return ExitCode::FAILURE;
+            }
+            if let Err(e) = codegen::write(&generated.files, &out) {
+                eprintln!("error: cannot write {}: {e}", out.display());
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
