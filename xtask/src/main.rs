@@ -1,6 +1,7 @@
-//! Maintenance tasks for vercel-api: `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`.
+//! Maintenance tasks for vercel-api: `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`
+//! and `cargo xtask check-spec [--spec PATH] [--dir DIR] [--clippy] [--test] [--doc]`.
 
-mod codegen;
+use xtask::codegen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,10 +33,36 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Generate from a spec (default: the newest official one in ../shared/specs)
+    /// into a throwaway copy of the crate and compile it there.
+    ///
+    /// The copy goes to target/spec-crates/<spec file stem>/ and builds in
+    /// target/scaffold/; the committed crate is not touched.
+    CheckSpec {
+        /// The spec to read (YAML or JSON).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where to put the copy of the crate.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Also run `cargo clippy --all-targets -- -D warnings`.
+        #[arg(long)]
+        clippy: bool,
+        /// Also run `cargo test`.
+        #[arg(long)]
+        test: bool,
+        /// Also run `RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps`.
+        #[arg(long)]
+        doc: bool,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
+        Command::CheckSpec { spec, dir, clippy, test, doc } => {
+            let opts = xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc };
+            if xtask::scaffold::check_spec(&opts) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
         Command::Codegen { check, spec, out, verbose } => {
             let spec = spec.unwrap_or_else(codegen::default_spec);
             let out = out.unwrap_or_else(codegen::default_out);

@@ -11,7 +11,7 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit_types::{doc_attrs, has_default, ident, rust_type};
+use super::emit_types::{allow_deprecated, doc_attrs, has_default, ident, rust_type};
 use super::model::*;
 
 /// Operations grouped by module (tag in snake_case), in spec order.
@@ -31,8 +31,16 @@ pub fn module_name(tag: &str) -> String {
 /// The body of one tag's module: an `impl Client` block.
 pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let methods = ops.iter().map(|op| emit_method(api, op));
-    let types = if ops.iter().any(|op| uses_named(op)) { quote!(use crate::types::*;) } else { TokenStream::new() };
+    let types = if ops.iter().any(|op| uses_named(op)) { quote!(use super::types::*;) } else { TokenStream::new() };
+    let operations = if ops.iter().any(|op| !op.params.is_empty() || !op.response_type.is_empty()) {
+        quote!(use super::operations::*;)
+    } else {
+        TokenStream::new()
+    };
+    let allow = allow_deprecated(api);
     quote! {
+        #allow
+        #operations
         #types
         use crate::{Client, Response, Result};
         use reqwest::Method;
@@ -50,12 +58,14 @@ pub fn emit_operation_types(api: &Api) -> TokenStream {
         let response = emit_response_enum(api, op);
         quote!(#params #response)
     });
-    let types = if api.ops.iter().any(|op| op.params.iter().any(|p| named(&p.ty)) || (multi_status(op) && uses_named(op))) {
-        quote!(use crate::types::*;)
+    let types = if api.ops.iter().any(types_named) {
+        quote!(use super::types::*;)
     } else {
         TokenStream::new()
     };
+    let allow = allow_deprecated(api);
     quote! {
+        #allow
         #types
         #(#items)*
     }
@@ -318,12 +328,17 @@ fn named(ty: &Ty) -> bool {
     }
 }
 
-/// Whether an operation's signature names a generated type.
+/// Whether an operation's method signature names a generated type.
 fn uses_named(op: &Operation) -> bool {
     let body = matches!(&op.body, Some(Body { kind: BodyKind::Json(ty), .. }) if named(ty));
-    let resp = op.responses.iter().any(|r| match &r.kind {
-        ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) => r.is_success() && named(ty),
-        _ => false,
-    });
-    body || resp || !op.params.is_empty() || !op.response_type.is_empty()
+    let resp = !multi_status(op)
+        && success(op).first().is_some_and(|r| matches!(&r.kind, ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) if named(ty)));
+    body || resp
+}
+
+/// Whether an operation's parameter struct or response enum names a generated type.
+fn types_named(op: &Operation) -> bool {
+    let params = op.params.iter().any(|p| named(&p.ty));
+    let resp = multi_status(op) && success(op).iter().any(|r| matches!(&r.kind, ResponseKind::Json(ty) if named(ty)));
+    params || resp
 }

@@ -69,7 +69,17 @@ pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
 /// The whole `types.rs` module body.
 pub fn emit_types(api: &Api) -> TokenStream {
     let items = (0..api.types.len()).map(|id| emit_type(api, id));
+    let allow = allow_deprecated(api);
+    // Unions hold their branches inline, as serde decodes them; boxing the
+    // large ones would cost an allocation per value for a lint.
+    let large = if api.types.iter().any(|t| matches!(t.kind, TypeKind::Union { .. })) {
+        quote!(#![allow(clippy::large_enum_variant)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
+        #allow
+        #large
         use serde::{Deserialize, Serialize};
         #(#items)*
     }
@@ -78,7 +88,8 @@ pub fn emit_types(api: &Api) -> TokenStream {
 fn emit_type(api: &Api, id: TypeId) -> TokenStream {
     let def = api.ty(id);
     let name = ident(&def.name);
-    let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&default_doc(def))));
+    let fallback = default_doc(def);
+    let doc = doc_attrs(Some(def.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&fallback)));
     let deprecated = if def.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
@@ -215,7 +226,8 @@ fn emit_field(api: &Api, f: &Field, camel: bool) -> TokenStream {
     if optional {
         t = quote!(Option<#t>);
     }
-    let doc = doc_attrs(f.doc.as_deref().or(Some(&format!("`{}`", f.wire))));
+    let fallback = format!("`{}`", f.wire);
+    let doc = doc_attrs(Some(f.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&fallback)));
     let wire = &f.wire;
     let rename = if !camel && f.name != f.wire { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
     let skip = if !f.required { quote!(#[serde(skip_serializing_if = "Option::is_none")]) } else { TokenStream::new() };
@@ -226,5 +238,15 @@ fn emit_field(api: &Api, f: &Field, camel: bool) -> TokenStream {
         #rename
         #skip
         pub #name: #t,
+    }
+}
+
+/// `#![allow(deprecated)]` when the spec deprecates a type: other generated
+/// items name it, and the warning is meant for users, not for this crate.
+pub fn allow_deprecated(api: &Api) -> TokenStream {
+    if api.types.iter().any(|t| t.deprecated) {
+        quote!(#![allow(deprecated)])
+    } else {
+        TokenStream::new()
     }
 }

@@ -163,7 +163,7 @@ impl<'a> Lower<'a> {
             None => TypeKind::Alias(self.schema(schema, &words, &at)?),
         };
         if !matches!(kind, TypeKind::Alias(_)) {
-            self.interned.entry(key(&kind)).or_insert(id);
+            self.interned.entry(format!("{}{}", schema.schema_data.deprecated, key(&kind))).or_insert(id);
         }
         self.api.types[id].kind = kind;
         Ok(Ty::Named(id))
@@ -488,7 +488,12 @@ impl<'a> Lower<'a> {
         let unique = |p: &&String| !others.contains(p);
         match required.iter().find(unique).or_else(|| mine.iter().find(unique)) {
             Some(p) => format!("With{}", p.to_upper_camel_case()),
-            None => "Basic".into(),
+            // Every property is shared: the branch is named by what it holds.
+            None => {
+                let own = if required.is_empty() { &mine } else { &required };
+                let words: Vec<String> = own.iter().take(3).map(|p| p.to_upper_camel_case()).collect();
+                if words.is_empty() { "Empty".into() } else { format!("Only{}", words.concat()) }
+            }
         }
     }
 
@@ -538,7 +543,7 @@ impl<'a> Lower<'a> {
         if let TypeKind::Alias(ty) = kind {
             return ty;
         }
-        let k = key(&kind);
+        let k = format!("{}{}", schema.schema_data.deprecated, key(&kind));
         if let Some(id) = self.interned.get(&k) {
             self.api.deduplicated += 1;
             return Ty::Named(*id);
@@ -798,7 +803,8 @@ fn candidates(words: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for k in (0..words.len()).rev() {
         let name: String = words[k..].concat();
-        if k + 1 == words.len() && VAGUE.contains(&name.as_str()) {
+        let branch_word = (name.starts_with("With") || name.starts_with("Only")) && name.len() > 4;
+        if k + 1 == words.len() && (VAGUE.contains(&name.as_str()) || branch_word) {
             continue;
         }
         if !out.contains(&name) {
