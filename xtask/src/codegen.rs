@@ -7,6 +7,7 @@
 //! is replaced whole, or not at all.
 
 pub mod docs;
+pub mod emit_examples;
 pub mod emit_ops;
 pub mod emit_types;
 pub mod format;
@@ -66,11 +67,21 @@ pub fn generate_bytes(bytes: &[u8], source: &str) -> Result<Generated, SpecError
         pub mod types;
         #(#[doc = #module_docs] mod #mod_names;)*
     };
-    files.insert("mod.rs".to_string(), format::format(root, source, &format!("Generated from {} ({} {}).", source, api.title, api.version))?);
-    files.insert("types.rs".to_string(), format::format(emit_types::emit_types(&api), source, "Types of the API's schemas.")?);
+    files.insert(
+        "mod.rs".to_string(),
+        format::format(root, source, &format!("Generated from {} ({} {}).", source, api.title, api.version))?,
+    );
+    files.insert(
+        "types.rs".to_string(),
+        format::format(emit_types::emit_types(&api), source, "Types of the API's schemas.")?,
+    );
     files.insert(
         "operations.rs".to_string(),
-        format::format(emit_ops::emit_operation_types(&api), source, "Parameter structs and response enums of the operations.")?,
+        format::format(
+            emit_ops::emit_operation_types(&api),
+            source,
+            "Parameter structs and response enums of the operations.",
+        )?,
     );
     for (module, ops) in &modules {
         let doc = format!("Operations tagged `{module}`.");
@@ -86,6 +97,13 @@ fn source_name(spec: &Path) -> String {
         Ok(rel) => rel.display().to_string(),
         Err(_) => spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
     }
+}
+
+/// The examples test (`tests/examples.rs`) for a crate scaffolded around `generated`.
+pub fn examples_test(generated: &Generated) -> Result<String, SpecError> {
+    let file: syn::File = syn::parse2(emit_examples::emit_examples(&generated.api))
+        .map_err(|e| SpecError::new("", format!("internal error: examples test does not parse: {e}")))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Files under `out` that differ from `files` (changed, missing or extra).

@@ -32,6 +32,9 @@ enum Command {
         /// Print every warning about flaws of the spec.
         #[arg(long, short)]
         verbose: bool,
+        /// Also write a test that decodes every example of the spec (for throwaway crates).
+        #[arg(long)]
+        examples_test: Option<PathBuf>,
     },
     /// Generate from a spec (default: the newest official one in ../shared/specs)
     /// into a throwaway copy of the crate and compile it there.
@@ -61,9 +64,13 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::CheckSpec { spec, dir, clippy, test, doc } => {
             let opts = xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc };
-            if xtask::scaffold::check_spec(&opts) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if xtask::scaffold::check_spec(&opts) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
-        Command::Codegen { check, spec, out, verbose } => {
+        Command::Codegen { check, spec, out, verbose, examples_test } => {
             let spec = spec.unwrap_or_else(codegen::default_spec);
             let out = out.unwrap_or_else(codegen::default_out);
             let start = Instant::now();
@@ -101,6 +108,16 @@ fn main() -> ExitCode {
                 eprintln!("stale generated files in {}: {}", out.display(), stale.join(", "));
                 eprintln!("run `cargo xtask codegen` and commit the result");
                 return ExitCode::FAILURE;
+            }
+            if let Some(path) = examples_test {
+                let written = codegen::examples_test(&generated).map_err(|e| e.to_string()).and_then(|text| {
+                    std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(|e| e.to_string())?;
+                    std::fs::write(&path, text).map_err(|e| e.to_string())
+                });
+                if let Err(e) = written {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
             }
             if let Err(e) = codegen::write(&generated.files, &out) {
                 eprintln!("error: cannot write {}: {e}", out.display());

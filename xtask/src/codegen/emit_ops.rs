@@ -25,15 +25,27 @@ pub fn by_module(api: &Api) -> BTreeMap<String, Vec<&Operation>> {
 
 pub fn module_name(tag: &str) -> String {
     let m = super::names::field_ident(&tag.to_snake_case());
-    if m == "types" || m == "operations" { format!("{m}_ops") } else { m }
+    if m == "types" || m == "operations" {
+        format!("{m}_ops")
+    } else {
+        m
+    }
 }
 
 /// The body of one tag's module: an `impl Client` block.
 pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
     let methods = ops.iter().map(|op| emit_method(api, op));
-    let types = if ops.iter().any(|op| uses_named(op)) { quote!(use super::types::*;) } else { TokenStream::new() };
+    let types = if ops.iter().any(|op| uses_named(op)) {
+        quote!(
+            use super::types::*;
+        )
+    } else {
+        TokenStream::new()
+    };
     let operations = if ops.iter().any(|op| !op.params.is_empty() || !op.response_type.is_empty()) {
-        quote!(use super::operations::*;)
+        quote!(
+            use super::operations::*;
+        )
     } else {
         TokenStream::new()
     };
@@ -59,7 +71,9 @@ pub fn emit_operation_types(api: &Api) -> TokenStream {
         quote!(#params #response)
     });
     let types = if api.ops.iter().any(types_named) {
-        quote!(use super::types::*;)
+        quote!(
+            use super::types::*;
+        )
     } else {
         TokenStream::new()
     };
@@ -185,7 +199,10 @@ fn method_doc(op: &Operation) -> TokenStream {
         .collect();
     let mut attrs = doc_attrs(Some(&doc));
     if !errors.is_empty() {
-        let more = doc_attrs(Some(&format!("# Errors\n\n[`Error::Api`](crate::Error::Api) with one of these statuses:\n\n{}", errors.join("\n"))));
+        let more = doc_attrs(Some(&format!(
+            "# Errors\n\n[`Error::Api`](crate::Error::Api) with one of these statuses:\n\n{}",
+            errors.join("\n")
+        )));
         attrs = quote!(#attrs #[doc = ""] #more);
     }
     attrs
@@ -243,7 +260,11 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
             let arg = |p: Option<&Param>| match p {
                 Some(p) => {
                     let n = ident(&p.name);
-                    if p.required { quote!(Some(params.#n.as_str())) } else { quote!(params.#n.as_deref()) }
+                    if p.required {
+                        quote!(Some(params.#n.as_str()))
+                    } else {
+                        quote!(params.#n.as_deref())
+                    }
                 }
                 None => quote!(None),
             };
@@ -332,7 +353,9 @@ fn named(ty: &Ty) -> bool {
 fn uses_named(op: &Operation) -> bool {
     let body = matches!(&op.body, Some(Body { kind: BodyKind::Json(ty), .. }) if named(ty));
     let resp = !multi_status(op)
-        && success(op).first().is_some_and(|r| matches!(&r.kind, ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) if named(ty)));
+        && success(op)
+            .first()
+            .is_some_and(|r| matches!(&r.kind, ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) if named(ty)));
     body || resp
 }
 

@@ -56,7 +56,9 @@ pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
             }
             seen.push(*id);
             match &api.ty(*id).kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable || has_default(api, &f.ty, seen)),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().all(|f| !f.required || f.nullable || has_default(api, &f.ty, seen))
+                }
                 TypeKind::Alias(inner) => has_default(api, inner, seen),
                 TypeKind::Enum { values } => values.len() == 1,
                 TypeKind::Union { .. } => false,
@@ -93,7 +95,9 @@ fn emit_type(api: &Api, id: TypeId) -> TokenStream {
     let deprecated = if def.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
-            let camel = fields.iter().all(|f| heck::ToLowerCamelCase::to_lower_camel_case(f.name.trim_end_matches('_')) == f.wire);
+            let camel = fields
+                .iter()
+                .all(|f| heck::ToLowerCamelCase::to_lower_camel_case(f.name.trim_end_matches('_')) == f.wire);
             let rename_all = if camel && fields.iter().any(|f| f.name != f.wire) {
                 quote!(#[serde(rename_all = "camelCase")])
             } else {
@@ -107,7 +111,8 @@ fn emit_type(api: &Api, id: TypeId) -> TokenStream {
                     quote!(std::collections::BTreeMap<String, #t>)
                 }
             };
-            let default = if has_default(api, &Ty::Named(id), &mut vec![]) { quote!(Default,) } else { TokenStream::new() };
+            let default =
+                if has_default(api, &Ty::Named(id), &mut vec![]) { quote!(Default,) } else { TokenStream::new() };
             quote! {
                 #doc
                 #deprecated

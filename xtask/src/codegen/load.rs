@@ -65,7 +65,9 @@ fn check_shape(raw: &Value) -> Result<(), SpecError> {
     };
     match root.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => {}
-        Some(v) => return Err(SpecError::new("/openapi", format!("unsupported OpenAPI version {v:?}; 3.0.x is supported"))),
+        Some(v) => {
+            return Err(SpecError::new("/openapi", format!("unsupported OpenAPI version {v:?}; 3.0.x is supported")))
+        }
         None => return Err(SpecError::new("/openapi", "missing required key `openapi`")),
     }
     for key in ["info", "paths"] {

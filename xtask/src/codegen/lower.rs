@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use heck::ToUpperCamelCase;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
 };
 
 use super::load::{escape, Loaded, SpecError};
@@ -20,7 +20,8 @@ type Result<T> = std::result::Result<T, SpecError>;
 
 /// Lowers a loaded, reference-checked spec into the model.
 pub fn lower(loaded: &Loaded) -> Result<Api> {
-    let mut cx = Lower { spec: &loaded.spec, api: Api::default(), components: HashMap::new(), interned: HashMap::new() };
+    let mut cx =
+        Lower { spec: &loaded.spec, api: Api::default(), components: HashMap::new(), interned: HashMap::new() };
     cx.api.title = loaded.spec.info.title.clone();
     cx.api.version = loaded.spec.info.version.clone();
     if let Some(components) = &loaded.spec.components {
@@ -52,11 +53,18 @@ struct Lower<'a> {
 
 /// What a schema is, once `openapiv3`'s loose `Any` is sorted out.
 enum Shape<'s> {
-    String { format: Option<&'s str>, values: Vec<String> },
+    String {
+        format: Option<&'s str>,
+        values: Vec<String>,
+    },
     Integer,
     Number,
     Boolean,
-    Object { properties: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>, required: Vec<String>, extra: Option<&'s AdditionalProperties> },
+    Object {
+        properties: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>,
+        required: Vec<String>,
+        extra: Option<&'s AdditionalProperties>,
+    },
     Array(Option<&'s ReferenceOr<Box<Schema>>>),
     OneOf(&'s [ReferenceOr<Schema>]),
     AllOf(&'s [ReferenceOr<Schema>]),
@@ -103,7 +111,8 @@ fn shape(schema: &Schema) -> Shape<'_> {
             } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                 Shape::Array(any.items.as_ref())
             } else if !any.enumeration.is_empty() {
-                let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+                let strings: Vec<String> =
+                    any.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
                 let non_null = any.enumeration.iter().filter(|v| !v.is_null()).count();
                 if strings.len() == non_null {
                     Shape::String { format: None, values: strings }
@@ -124,7 +133,10 @@ fn shape(schema: &Schema) -> Shape<'_> {
 }
 
 /// Words that are too vague to name a type alone.
-const VAGUE: &[&str] = &["Item", "Items", "Data", "Value", "Values", "Response", "Request", "Body", "Type", "Object", "Result", "Error", "Config", "Default", "Entry"];
+const VAGUE: &[&str] = &[
+    "Item", "Items", "Data", "Value", "Values", "Response", "Request", "Body", "Type", "Object", "Result", "Error",
+    "Config", "Default", "Entry",
+];
 
 impl<'a> Lower<'a> {
     fn warn(&mut self, at: &str, what: impl std::fmt::Display) {
@@ -166,6 +178,7 @@ impl<'a> Lower<'a> {
             self.interned.entry(format!("{}{}", schema.schema_data.deprecated, key(&kind))).or_insert(id);
         }
         self.api.types[id].kind = kind;
+        self.example(schema, &Ty::Named(id), &at);
         Ok(Ty::Named(id))
     }
 
@@ -192,6 +205,20 @@ impl<'a> Lower<'a> {
 
     /// Lowers a schema to a type expression, interning named shapes.
     fn schema(&mut self, schema: &'a Schema, words: &[String], at: &str) -> Result<Ty> {
+        let ty = self.schema_inner(schema, words, at)?;
+        self.example(schema, &ty, at);
+        Ok(ty)
+    }
+
+    /// Records a schema's `example`, to test that generated types decode it.
+    fn example(&mut self, schema: &Schema, ty: &Ty, at: &str) {
+        if let Some(value) = &schema.schema_data.example {
+            let nullable = self.nullable(schema);
+            self.api.examples.push(Example { pointer: at.to_string(), ty: ty.clone(), nullable, value: value.clone() });
+        }
+    }
+
+    fn schema_inner(&mut self, schema: &'a Schema, words: &[String], at: &str) -> Result<Ty> {
         if let Some(kind) = self.kind(schema, words, at)? {
             return Ok(self.intern(kind, words, schema));
         }
@@ -204,7 +231,11 @@ impl<'a> Lower<'a> {
             Shape::Object { extra, .. } => match extra {
                 Some(AdditionalProperties::Schema(inner)) => {
                     let inner = self.schema_or_ref(inner, words, &format!("{at}/additionalProperties"))?;
-                    if inner == Ty::Any { Ty::Object } else { Ty::Map(Box::new(inner)) }
+                    if inner == Ty::Any {
+                        Ty::Object
+                    } else {
+                        Ty::Map(Box::new(inner))
+                    }
                 }
                 _ => Ty::Object,
             },
@@ -350,7 +381,11 @@ impl<'a> Lower<'a> {
     }
 
     /// Branches that are not null-only.
-    fn live_branches(&self, branches: &'a [ReferenceOr<Schema>], at: &str) -> Result<Vec<(usize, &'a ReferenceOr<Schema>)>> {
+    fn live_branches(
+        &self,
+        branches: &'a [ReferenceOr<Schema>],
+        at: &str,
+    ) -> Result<Vec<(usize, &'a ReferenceOr<Schema>)>> {
         let mut out = Vec::new();
         for (i, b) in branches.iter().enumerate() {
             let schema = self.deref(b, &format!("{at}/oneOf/{i}"))?;
@@ -384,7 +419,10 @@ impl<'a> Lower<'a> {
         }
         if let Some(all) = strings {
             if all.iter().any(|v| v.is_empty()) && all.iter().any(|v| !v.is_empty()) {
-                self.warn(at, "oneOf of a plain string and a string enum: one enum whose Unknown variant holds other strings");
+                self.warn(
+                    at,
+                    "oneOf of a plain string and a string enum: one enum whose Unknown variant holds other strings",
+                );
             }
             let values: Vec<String> = all.into_iter().flatten().collect();
             return Ok(if values.is_empty() { None } else { Some(self.enum_kind(values, at)) });
@@ -397,7 +435,9 @@ impl<'a> Lower<'a> {
             let tag_value = tag.as_ref().and_then(|t| const_value(schema, t));
             let label = match (b, &tag_value) {
                 (_, Some(v)) => v.to_upper_camel_case(),
-                (ReferenceOr::Reference { reference }, _) => resolve::schema_ref_name(reference).unwrap_or("Other").to_upper_camel_case(),
+                (ReferenceOr::Reference { reference }, _) => {
+                    resolve::schema_ref_name(reference).unwrap_or("Other").to_upper_camel_case()
+                }
                 _ => match &schema.schema_data.title {
                     Some(t) => t.to_upper_camel_case(),
                     None => self.distinct_label(schema, &live, at),
@@ -420,7 +460,8 @@ impl<'a> Lower<'a> {
         }
         {
             // Untagged: serde tries variants in order, so the most specific go first.
-            let rank: Vec<(usize, i64)> = variants.iter().enumerate().map(|(i, v)| (i, self.specificity(&v.ty))).collect();
+            let rank: Vec<(usize, i64)> =
+                variants.iter().enumerate().map(|(i, v)| (i, self.specificity(&v.ty))).collect();
             let mut order: Vec<usize> = (0..variants.len()).collect();
             order.sort_by_key(|i| -rank[*i].1);
             variants = order.into_iter().map(|i| variants[i].clone()).collect();
@@ -458,13 +499,17 @@ impl<'a> Lower<'a> {
         let props = |s: &Schema| -> Option<(Vec<String>, Vec<String>)> {
             let s = match shape(s) {
                 Shape::Array(Some(ReferenceOr::Item(items))) => match shape(items) {
-                    Shape::Object { properties, required, .. } => return Some((properties.iter().map(|p| p.0.clone()).collect(), required)),
+                    Shape::Object { properties, required, .. } => {
+                        return Some((properties.iter().map(|p| p.0.clone()).collect(), required))
+                    }
                     _ => return None,
                 },
                 _ => s,
             };
             match shape(s) {
-                Shape::Object { properties, required, .. } => Some((properties.iter().map(|p| p.0.clone()).collect(), required)),
+                Shape::Object { properties, required, .. } => {
+                    Some((properties.iter().map(|p| p.0.clone()).collect(), required))
+                }
                 _ => None,
             }
         };
@@ -492,7 +537,11 @@ impl<'a> Lower<'a> {
             None => {
                 let own = if required.is_empty() { &mine } else { &required };
                 let words: Vec<String> = own.iter().take(3).map(|p| p.to_upper_camel_case()).collect();
-                if words.is_empty() { "Empty".into() } else { format!("Only{}", words.concat()) }
+                if words.is_empty() {
+                    "Empty".into()
+                } else {
+                    format!("Only{}", words.concat())
+                }
             }
         }
     }
@@ -500,7 +549,9 @@ impl<'a> Lower<'a> {
     fn specificity(&self, ty: &Ty) -> i64 {
         match ty {
             Ty::Named(id) => match &self.api.types[*id].kind {
-                TypeKind::Struct { fields, .. } => 100 + fields.iter().filter(|f| f.required).count() as i64 * 10 + fields.len() as i64,
+                TypeKind::Struct { fields, .. } => {
+                    100 + fields.iter().filter(|f| f.required).count() as i64 * 10 + fields.len() as i64
+                }
                 TypeKind::Union { .. } => 60,
                 TypeKind::Enum { .. } => 40,
                 TypeKind::Alias(inner) => self.specificity(inner),
@@ -524,7 +575,8 @@ impl<'a> Lower<'a> {
         match &schema.schema_kind {
             SchemaKind::OneOf { one_of: b } | SchemaKind::AnyOf { any_of: b } => {
                 self.live_branches(b, "").map(|l| l.len() < b.len()).unwrap_or(false)
-                    || b.iter().any(|x| matches!(x, ReferenceOr::Reference { reference } if self.ref_nullable(reference)))
+                    || b.iter()
+                        .any(|x| matches!(x, ReferenceOr::Reference { reference } if self.ref_nullable(reference)))
             }
             SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_none),
             _ => false,
@@ -633,7 +685,10 @@ impl<'a> Lower<'a> {
             match path_params.iter().position(|p: &Param| p.wire == name) {
                 Some(i) => ordered.push(path_params.remove(i)),
                 None => {
-                    self.warn(at, format!("path parameter `{name}` is used in the path but not declared; taken as a string"));
+                    self.warn(
+                        at,
+                        format!("path parameter `{name}` is used in the path but not declared; taken as a string"),
+                    );
                     ordered.push(Param {
                         wire: name.clone(),
                         name: String::new(),
@@ -650,7 +705,11 @@ impl<'a> Lower<'a> {
             self.warn(at, format!("path parameter `{}` is declared but not in the path; left out", p.wire));
         }
         let body = match &op.request_body {
-            Some(b) => Some(self.body(resolve::request_body(self.spec, b, &format!("{at}/requestBody"))?, &op_word, &format!("{at}/requestBody"))?),
+            Some(b) => Some(self.body(
+                resolve::request_body(self.spec, b, &format!("{at}/requestBody"))?,
+                &op_word,
+                &format!("{at}/requestBody"),
+            )?),
             None => None,
         };
         let mut responses = Vec::new();
@@ -675,7 +734,11 @@ impl<'a> Lower<'a> {
             let rat = format!("{at}/responses/{status}");
             let r = resolve::response(self.spec, r, &rat)?;
             let word = if status.starts_with('2') {
-                if success_count > 1 { format!("Response{status}") } else { "Response".into() }
+                if success_count > 1 {
+                    format!("Response{status}")
+                } else {
+                    "Response".into()
+                }
             } else {
                 format!("Error{status}")
             };
@@ -707,7 +770,11 @@ impl<'a> Lower<'a> {
         let (content_type, kind) = match json {
             Some((ct, media)) => {
                 let ty = match &media.schema {
-                    Some(s) => self.schema_or_ref(s, &[format!("{op_word}Request")], &format!("{at}/content/{}/schema", escape(ct)))?,
+                    Some(s) => self.schema_or_ref(
+                        s,
+                        &[format!("{op_word}Request")],
+                        &format!("{at}/content/{}/schema", escape(ct)),
+                    )?,
                     None => Ty::Any,
                 };
                 (ct.clone(), BodyKind::Json(ty))
@@ -740,7 +807,7 @@ impl<'a> Lower<'a> {
 }
 
 fn is_json(ct: &str) -> bool {
-    ct.starts_with("application/json") || ct.contains("+json") || ct == "*/*" && false
+    ct.starts_with("application/json") || ct.contains("+json")
 }
 
 /// The single string value a property of an object schema may take.
@@ -768,7 +835,9 @@ fn derive_id(method: &str, path: &str) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut words = vec![method.to_string()];
     for (i, seg) in segments.iter().enumerate() {
-        if seg.starts_with('{') || (i == 0 && seg.len() > 1 && seg.starts_with('v') && seg[1..].bytes().all(|b| b.is_ascii_digit())) {
+        if seg.starts_with('{')
+            || (i == 0 && seg.len() > 1 && seg.starts_with('v') && seg[1..].bytes().all(|b| b.is_ascii_digit()))
+        {
             continue;
         }
         let followed_by_param = segments.get(i + 1).is_some_and(|n| n.starts_with('{'));

@@ -17,6 +17,17 @@ pub struct Api {
     pub warnings: Vec<String>,
     /// Inline schemas folded into an identical earlier one.
     pub deduplicated: usize,
+    /// Every `example` of a schema, with the type it must decode into.
+    pub examples: Vec<Example>,
+}
+
+/// A schema's `example` and the Rust type generated for that schema.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub pointer: String,
+    pub ty: Ty,
+    pub nullable: bool,
+    pub value: serde_json::Value,
 }
 
 /// A Rust type expression.

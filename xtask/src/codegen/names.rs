@@ -21,8 +21,29 @@ const KEYWORDS: &[&str] = &[
 
 /// Type names the generated code or the prelude already uses.
 const RESERVED_TYPES: &[&str] = &[
-    "Client", "Error", "Result", "Response", "Option", "Some", "None", "Ok", "Err", "Vec", "String", "Box", "Self",
-    "Value", "Map", "DateTime", "Utc", "Default", "Serialize", "Deserialize", "HashMap", "BTreeMap", "Bytes",
+    "Client",
+    "Error",
+    "Result",
+    "Response",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Self",
+    "Value",
+    "Map",
+    "DateTime",
+    "Utc",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "HashMap",
+    "BTreeMap",
+    "Bytes",
 ];
 
 /// Names every item of the model.
@@ -116,7 +137,8 @@ fn name_enum_values(values: &mut [EnumValue]) {
     }
     for v in values.iter_mut() {
         let base = type_ident(&v.wire);
-        let name = if by_base[&base] > 1 && taken.contains(&base) { format!("{base}{}", style_word(&v.wire)) } else { base };
+        let name =
+            if by_base[&base] > 1 && taken.contains(&base) { format!("{base}{}", style_word(&v.wire)) } else { base };
         v.name = unique(name, &mut taken, "");
     }
 }
@@ -150,7 +172,11 @@ fn type_label(api: &Api, ty: &Ty) -> String {
         Ty::Map(inner) => format!("{}Map", type_label(api, inner)),
         Ty::Array(inner) => {
             let item = type_label(api, inner);
-            if item.ends_with('s') || item == "Value" || item == "Object" { format!("{item}List") } else { format!("{item}s") }
+            if item.ends_with('s') || item == "Value" || item == "Object" {
+                format!("{item}List")
+            } else {
+                format!("{item}s")
+            }
         }
         Ty::Named(id) => api.types[*id].name.clone(),
     }
@@ -217,7 +243,8 @@ fn mark_boxes(api: &mut Api) {
             TypeKind::Union { variants, .. } => variants.iter().map(|v| direct(&v.ty)).collect(),
             _ => continue,
         };
-        let boxed: Vec<bool> = targets.iter().map(|t| t.is_some_and(|t| reaches(api, t, id, &mut HashSet::new()))).collect();
+        let boxed: Vec<bool> =
+            targets.iter().map(|t| t.is_some_and(|t| reaches(api, t, id, &mut HashSet::new()))).collect();
         match &mut api.types[id].kind {
             TypeKind::Struct { fields, .. } => fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
             TypeKind::Union { variants, .. } => variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
@@ -235,8 +262,12 @@ fn reaches(api: &Api, from: TypeId, to: TypeId, seen: &mut HashSet<TypeId>) -> b
         return false;
     }
     let next: Vec<TypeId> = match &api.types[from].kind {
-        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| if let Ty::Named(t) = f.ty { Some(t) } else { None }).collect(),
-        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| if let Ty::Named(t) = v.ty { Some(t) } else { None }).collect(),
+        TypeKind::Struct { fields, .. } => {
+            fields.iter().filter_map(|f| if let Ty::Named(t) = f.ty { Some(t) } else { None }).collect()
+        }
+        TypeKind::Union { variants, .. } => {
+            variants.iter().filter_map(|v| if let Ty::Named(t) = v.ty { Some(t) } else { None }).collect()
+        }
         TypeKind::Alias(Ty::Named(t)) => vec![*t],
         _ => vec![],
     };

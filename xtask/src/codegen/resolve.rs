@@ -66,7 +66,11 @@ pub fn schema<'a>(spec: &'a OpenAPI, reference: &str) -> Option<&'a ReferenceOr<
 }
 
 /// Resolves a parameter, following references.
-pub fn parameter<'a>(spec: &'a OpenAPI, item: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter, SpecError> {
+pub fn parameter<'a>(
+    spec: &'a OpenAPI,
+    item: &'a ReferenceOr<Parameter>,
+    at: &str,
+) -> Result<&'a Parameter, SpecError> {
     follow(item, at, |name| {
         let c = spec.components.as_ref()?;
         c.parameters.get(name.strip_prefix("#/components/parameters/")?)
@@ -74,7 +78,11 @@ pub fn parameter<'a>(spec: &'a OpenAPI, item: &'a ReferenceOr<Parameter>, at: &s
 }
 
 /// Resolves a request body, following references.
-pub fn request_body<'a>(spec: &'a OpenAPI, item: &'a ReferenceOr<RequestBody>, at: &str) -> Result<&'a RequestBody, SpecError> {
+pub fn request_body<'a>(
+    spec: &'a OpenAPI,
+    item: &'a ReferenceOr<RequestBody>,
+    at: &str,
+) -> Result<&'a RequestBody, SpecError> {
     follow(item, at, |name| {
         let c = spec.components.as_ref()?;
         c.request_bodies.get(name.strip_prefix("#/components/requestBodies/")?)
