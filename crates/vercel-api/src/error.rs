@@ -67,6 +67,11 @@ pub enum Error {
     /// The client is misconfigured: a missing token, an invalid base URL...
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// A paginated list sent a cursor it had sent before; the stream stops
+    /// here rather than loop forever.
+    #[error("the server repeated the pagination cursor {0}; stopping")]
+    RepeatedCursor(String),
 }
 
 impl Error {
@@ -77,7 +82,7 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::InvalidRequest(_) | Error::Config(_) | Error::RepeatedCursor(_) => None,
         }
     }
 

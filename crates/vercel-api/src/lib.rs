@@ -75,6 +75,7 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod pagination;
 mod ratelimit;
 mod retry;
 mod runtime;
@@ -98,3 +99,8 @@ pub use progenitor_client::ByteStream;
 pub use progenitor_client::ResponseValue as Response;
 pub use ratelimit::{RateLimit, RateLimitExt};
 pub use retry::RetryConfig;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

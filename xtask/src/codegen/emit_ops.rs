@@ -34,7 +34,11 @@ pub fn module_name(tag: &str) -> String {
 
 /// The body of one tag's module: an `impl Client` block.
 pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
-    let methods = ops.iter().map(|op| emit_method(api, op));
+    let methods = ops.iter().map(|op| {
+        let method = emit_method(api, op);
+        let stream = emit_stream(api, op);
+        quote!(#method #stream)
+    });
     let types = if ops.iter().any(|op| uses_named(op)) {
         quote!(
             use super::types::*;
@@ -364,4 +368,127 @@ fn types_named(op: &Operation) -> bool {
     let params = op.params.iter().any(|p| named(&p.ty));
     let resp = multi_status(op) && success(op).iter().any(|r| matches!(&r.kind, ResponseKind::Json(ty) if named(ty)));
     params || resp
+}
+
+/// The struct fields of a named type (through aliases).
+fn fields<'a>(api: &'a Api, ty: &Ty) -> Option<&'a [Field]> {
+    match ty {
+        Ty::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
+            TypeKind::Alias(inner) => fields(api, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `…_stream`: every item across pages, for operations that page.
+fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
+    let Some(pagination) = &op.pagination else { return TokenStream::new() };
+    let Some(ResponseKind::Json(page_ty)) = op.responses.iter().find(|r| r.status == "200").map(|r| &r.kind) else {
+        return TokenStream::new();
+    };
+    let Some(page_fields) = fields(api, page_ty) else { return TokenStream::new() };
+    let (Some(items), Some(page)) =
+        (page_fields.iter().find(|f| f.wire == pagination.items), page_fields.iter().find(|f| f.wire == "pagination"))
+    else {
+        return TokenStream::new();
+    };
+    let Ty::Array(item_ty) = &items.ty else { return TokenStream::new() };
+    let Some(next) = fields(api, &page.ty).and_then(|f| f.iter().find(|f| f.wire == "next")) else {
+        return TokenStream::new();
+    };
+    let item = rust_type(api, item_ty);
+    let page_method = ident(&op.name);
+    let name = ident(&format!("{}_stream", op.name));
+    let (items_field, page_field, next_field) = (ident(&items.name), ident(&page.name), ident(&next.name));
+    let items_expr = if items.required && !items.nullable {
+        quote!(page.#items_field)
+    } else {
+        quote!(page.#items_field.unwrap_or_default())
+    };
+    // Arguments as for the page method, borrowed for the stream's life.
+    let mut args = Vec::new();
+    let mut pass = Vec::new();
+    for p in &op.path_params {
+        let n = ident(&p.name);
+        args.push(match p.ty {
+            Ty::Integer => quote!(#n: i64),
+            Ty::Number => quote!(#n: f64),
+            _ => quote!(#n: &'a str),
+        });
+        pass.push(quote!(#n));
+    }
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) => {
+                let t = rust_type(api, ty);
+                args.push(quote!(body: &'a #t));
+                pass.push(quote!(body));
+            }
+            BodyKind::Bytes => return TokenStream::new(),
+        }
+    }
+    let cursor = pagination.cursor.as_ref().and_then(|c| op.params.iter().find(|p| &p.wire == c));
+    let (first, fetch_params, next_expr) = if op.params.is_empty() {
+        (quote!(()), quote!(_params: ()), quote!(None::<()>))
+    } else {
+        let pt = ident(&op.params_type);
+        args.push(quote!(params: &#pt));
+        pass.push(quote!(&params));
+        let next_expr = match cursor {
+            Some(c) => {
+                let cname = ident(&c.name);
+                let convert = convert(&next.ty, &c.ty);
+                let value = if c.required { quote!(value) } else { quote!(Some(value)) };
+                let page_opt = !page.required || page.nullable;
+                let next_opt = !next.required || next.nullable;
+                let source = match (page_opt, next_opt) {
+                    (false, false) => quote!(Some(page.#page_field.#next_field)),
+                    (false, true) => quote!(page.#page_field.#next_field),
+                    (true, false) => quote!(page.#page_field.map(|p| p.#next_field)),
+                    (true, true) => quote!(page.#page_field.and_then(|p| p.#next_field)),
+                };
+                let source =
+                    if matches!((&next.ty, &c.ty), (a, b) if a == b) { source } else { quote!(#source.#convert) };
+                quote! {
+                    #source.map(|value| #pt { #cname: #value, ..params.clone() })
+                }
+            }
+            None => quote!(None::<#pt>),
+        };
+        (quote!(params.clone()), quote!(params: #pt), next_expr)
+    };
+    let how = match &pagination.cursor {
+        Some(c) => format!("It follows `pagination.next` through the `{c}` query parameter until `next` is null."),
+        None => "The operation takes no cursor parameter, so the stream holds the first page only.".to_string(),
+    };
+    let doc = format!(
+        " Every item of [`Client::{}`] across pages, as a stream that fetches a page only when the previous one has been read.\n\n {how} One page is held in memory at a time; a cursor the server repeats ends the stream with [`Error::RepeatedCursor`](crate::Error::RepeatedCursor).",
+        op.name
+    );
+    let doc_lines = doc.split('\n').map(|l| l.to_string());
+    quote! {
+        #(#[doc = #doc_lines])*
+        pub fn #name<'a>(&'a self, #(#args),*) -> futures::stream::BoxStream<'a, Result<#item>> {
+            crate::pagination::paginate(#first, move |#fetch_params| async move {
+                let page = self.#page_method(#(#pass),*).await?.into_inner();
+                let next = #next_expr;
+                Ok((#items_expr, next))
+            })
+        }
+    }
+}
+
+/// How to turn `next` (of type `from`) into the cursor parameter's type:
+/// `map` with an infallible conversion, `and_then` with one that may fail.
+fn convert(from: &Ty, to: &Ty) -> TokenStream {
+    match (from, to) {
+        (a, b) if a == b => quote!(map(|next| next)),
+        (Ty::Number, Ty::Integer) => quote!(map(|next| next as i64)),
+        (Ty::Integer, Ty::Number) => quote!(map(|next| next as f64)),
+        (Ty::Number | Ty::Integer, Ty::String) => quote!(map(|next| next.to_string())),
+        (Ty::String, Ty::Integer | Ty::Number) => quote!(and_then(|next| next.parse().ok())),
+        _ => quote!(and_then(|next| serde_json::to_value(next).ok().and_then(|v| serde_json::from_value(v).ok()))),
+    }
 }

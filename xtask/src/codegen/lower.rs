@@ -746,6 +746,7 @@ impl<'a> Lower<'a> {
             responses.push(Response { status, description: r.description.clone(), kind });
         }
         let tag = op.tags.first().cloned().unwrap_or_else(|| "misc".into());
+        let pagination = self.pagination(path, &params, &responses);
         Ok(Operation {
             id,
             derived_id,
@@ -760,9 +761,39 @@ impl<'a> Lower<'a> {
             params,
             params_type: String::new(),
             response_type: String::new(),
+            pagination,
             body,
             responses,
         })
+    }
+
+    /// Vercel's list shape: the 200 body is an object with a `pagination`
+    /// object that has `next`, and an array of items.
+    fn pagination(&self, path: &str, params: &[Param], responses: &[Response]) -> Option<Pagination> {
+        let ok = responses.iter().find(|r| r.status == "200")?;
+        let ResponseKind::Json(ty) = &ok.kind else { return None };
+        let fields = self.struct_fields(ty)?;
+        let page = fields.iter().find(|f| f.wire == "pagination")?;
+        self.struct_fields(&page.ty)?.iter().find(|f| f.wire == "next")?;
+        let arrays: Vec<&Field> = fields.iter().filter(|f| matches!(f.ty, Ty::Array(_))).collect();
+        let last = path.split('/').rev().find(|s| !s.starts_with('{')).unwrap_or_default();
+        let items = arrays.iter().find(|f| last.eq_ignore_ascii_case(&f.wire)).or(arrays.first())?;
+        let cursor = ["next", "until", "from", "offset"]
+            .into_iter()
+            .find(|c| params.iter().any(|p| p.wire == *c && p.location == Location::Query))
+            .map(String::from);
+        Some(Pagination { items: items.wire.clone(), cursor })
+    }
+
+    fn struct_fields(&self, ty: &Ty) -> Option<&[Field]> {
+        match ty {
+            Ty::Named(id) => match &self.api.types[*id].kind {
+                TypeKind::Struct { fields, .. } => Some(fields),
+                TypeKind::Alias(inner) => self.struct_fields(inner),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn body(&mut self, b: &'a openapiv3::RequestBody, op_word: &str, at: &str) -> Result<Body> {

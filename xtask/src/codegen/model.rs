@@ -128,6 +128,20 @@ pub struct Operation {
     pub response_type: String,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
+    /// Set when the 200 response is a Vercel page (`pagination` + an item list).
+    pub pagination: Option<Pagination>,
+}
+
+/// How an operation pages: Vercel's `pagination: {count, next, prev}` object
+/// beside an array of items, and the query parameter that takes `next`.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Wire name of the array property that holds the items.
+    pub items: String,
+    /// Wire name of the query parameter that takes `pagination.next`
+    /// (`next`, `until`, `from` or `offset`); `None` when the operation has
+    /// none, so only one page can be read.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
