@@ -75,6 +75,7 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod nullable;
 pub mod pagination;
 mod ratelimit;
 mod retry;

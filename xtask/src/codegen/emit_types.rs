@@ -70,7 +70,8 @@ pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
 
 /// The whole `types.rs` module body.
 pub fn emit_types(api: &Api) -> TokenStream {
-    let items = (0..api.types.len()).map(|id| emit_type(api, id));
+    let sent = sent_types(api);
+    let items = (0..api.types.len()).map(|id| emit_type(api, id, sent.contains(&id)));
     let allow = allow_deprecated(api);
     // Unions hold their branches inline, as serde decodes them; boxing the
     // large ones would cost an allocation per value for a lint.
@@ -87,7 +88,7 @@ pub fn emit_types(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(api: &Api, id: TypeId) -> TokenStream {
+fn emit_type(api: &Api, id: TypeId, sent: bool) -> TokenStream {
     let def = api.ty(id);
     let name = ident(&def.name);
     let fallback = default_doc(def);
@@ -103,7 +104,7 @@ fn emit_type(api: &Api, id: TypeId) -> TokenStream {
             } else {
                 TokenStream::new()
             };
-            let fields_ts = fields.iter().map(|f| emit_field(api, f, camel));
+            let fields_ts = fields.iter().map(|f| emit_field(api, f, camel, sent));
             let extra_ty = match extra {
                 Ty::Any => quote!(serde_json::Map<String, serde_json::Value>),
                 other => {
@@ -221,21 +222,35 @@ fn default_doc(def: &TypeDef) -> String {
     }
 }
 
-fn emit_field(api: &Api, f: &Field, camel: bool) -> TokenStream {
+fn emit_field(api: &Api, f: &Field, camel: bool, sent: bool) -> TokenStream {
     let name = ident(&f.name);
     let mut t = rust_type(api, &f.ty);
     if f.boxed {
         t = quote!(Box<#t>);
     }
-    let optional = !f.required || f.nullable;
-    if optional {
+    // In a request body, an optional nullable field can be absent (leave
+    // as is) or null (clear it): `Option<Option<T>>` tells the two apart.
+    let clearable = sent && !f.required && f.nullable;
+    if clearable {
+        t = quote!(Option<Option<#t>>);
+    } else if !f.required || f.nullable {
         t = quote!(Option<#t>);
     }
     let fallback = format!("`{}`", f.wire);
-    let doc = doc_attrs(Some(f.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&fallback)));
+    let mut doc_text = f.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&fallback).to_string();
+    if clearable {
+        doc_text.push_str("\n\n`None` leaves it out; `Some(None)` sends `null`.");
+    }
+    let doc = doc_attrs(Some(&doc_text));
     let wire = &f.wire;
     let rename = if !camel && f.name != f.wire { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
-    let skip = if !f.required { quote!(#[serde(skip_serializing_if = "Option::is_none")]) } else { TokenStream::new() };
+    let skip = if clearable {
+        quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::nullable")])
+    } else if !f.required {
+        quote!(#[serde(skip_serializing_if = "Option::is_none")])
+    } else {
+        TokenStream::new()
+    };
     let deprecated = if f.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     quote! {
         #doc
@@ -254,4 +269,35 @@ pub fn allow_deprecated(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     }
+}
+
+/// Types that appear in JSON request bodies (directly or nested).
+fn sent_types(api: &Api) -> std::collections::HashSet<TypeId> {
+    fn visit(api: &Api, ty: &Ty, out: &mut std::collections::HashSet<TypeId>) {
+        match ty {
+            Ty::Array(inner) | Ty::Map(inner) => visit(api, inner, out),
+            Ty::Named(id) => {
+                if !out.insert(*id) {
+                    return;
+                }
+                match &api.ty(*id).kind {
+                    TypeKind::Struct { fields, extra } => {
+                        fields.iter().for_each(|f| visit(api, &f.ty, out));
+                        visit(api, extra, out);
+                    }
+                    TypeKind::Union { variants, .. } => variants.iter().for_each(|v| visit(api, &v.ty, out)),
+                    TypeKind::Alias(inner) => visit(api, inner, out),
+                    TypeKind::Enum { .. } => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::collections::HashSet::new();
+    for op in &api.ops {
+        if let Some(Body { kind: BodyKind::Json(ty), .. }) = &op.body {
+            visit(api, ty, &mut out);
+        }
+    }
+    out
 }
