@@ -72,7 +72,8 @@ pub fn emit_operation_types(api: &Api) -> TokenStream {
     let items = api.ops.iter().map(|op| {
         let params = emit_params(api, op);
         let response = emit_response_enum(api, op);
-        quote!(#params #response)
+        let errors = emit_error_enum(api, op);
+        quote!(#params #response #errors)
     });
     let types = if api.ops.iter().any(types_named) {
         quote!(
@@ -367,7 +368,8 @@ fn uses_named(op: &Operation) -> bool {
 fn types_named(op: &Operation) -> bool {
     let params = op.params.iter().any(|p| named(&p.ty));
     let resp = multi_status(op) && success(op).iter().any(|r| matches!(&r.kind, ResponseKind::Json(ty) if named(ty)));
-    params || resp
+    let errors = typed_errors(op).any(|(_, ty)| named(ty));
+    params || resp || errors
 }
 
 /// The struct fields of a named type (through aliases).
@@ -490,5 +492,86 @@ fn convert(from: &Ty, to: &Ty) -> TokenStream {
         (Ty::Number | Ty::Integer, Ty::String) => quote!(map(|next| next.to_string())),
         (Ty::String, Ty::Integer | Ty::Number) => quote!(and_then(|next| next.parse().ok())),
         _ => quote!(and_then(|next| serde_json::to_value(next).ok().and_then(|v| serde_json::from_value(v).ok()))),
+    }
+}
+
+/// Error responses with a JSON schema of their own.
+pub fn typed_errors(op: &Operation) -> impl Iterator<Item = (&Response, &Ty)> {
+    op.responses.iter().filter(|r| !r.is_success()).filter_map(|r| match &r.kind {
+        ResponseKind::Json(ty) => Some((r, ty)),
+        _ => None,
+    })
+}
+
+fn error_variant(status: &str) -> String {
+    match status {
+        "400" => "BadRequest".into(),
+        "401" => "Unauthorized".into(),
+        "402" => "PaymentRequired".into(),
+        "403" => "Forbidden".into(),
+        "404" => "NotFound".into(),
+        "409" => "Conflict".into(),
+        "429" => "TooManyRequests".into(),
+        "500" => "InternalServerError".into(),
+        "default" => "Other".into(),
+        other => format!("Status{}", other.replace('X', "xx")),
+    }
+}
+
+/// `…Error`: the error bodies the spec describes for an operation, decoded
+/// from an [`Error::Api`](crate::Error::Api) on demand.
+fn emit_error_enum(api: &Api, op: &Operation) -> TokenStream {
+    if op.error_type.is_empty() {
+        return TokenStream::new();
+    }
+    let name = ident(&op.error_type);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut fallback = TokenStream::new();
+    for (r, ty) in typed_errors(op) {
+        let v = ident(&error_variant(&r.status));
+        let t = rust_type(api, ty);
+        let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description)));
+        variants.push(quote!(#doc #v(#t),));
+        let decode = quote!(api.body_json().map(Self::#v));
+        match r.status.as_str() {
+            "default" => fallback = quote!(_ => #decode,),
+            s if s.ends_with("XX") => {
+                let first = s.as_bytes()[0] - b'0';
+                let lo = first as u16 * 100;
+                let hi = lo + 99;
+                arms.push(quote!(#lo..=#hi => #decode,));
+            }
+            s => {
+                let code: u16 = s.parse().unwrap_or(0);
+                arms.push(quote!(#code => #decode,));
+            }
+        }
+    }
+    if fallback.is_empty() {
+        fallback = quote!(_ => return None,);
+    }
+    let doc = format!(
+        " The error bodies of [`Client::{}`](crate::Client::{}) that the spec describes, by status.",
+        op.name, op.name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// Decodes the body of an [`Error::Api`](crate::Error::Api) returned by this operation;
+            /// `None` for other errors and statuses the spec gives no body for.
+            pub fn from_error(error: &crate::Error) -> Option<std::result::Result<Self, serde_json::Error>> {
+                let api = error.api()?;
+                Some(match api.status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                })
+            }
+        }
     }
 }

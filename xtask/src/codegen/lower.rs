@@ -761,6 +761,7 @@ impl<'a> Lower<'a> {
             params,
             params_type: String::new(),
             response_type: String::new(),
+            error_type: String::new(),
             pagination,
             body,
             responses,

@@ -126,6 +126,8 @@ pub struct Operation {
     pub params_type: String,
     /// Name of the response enum, for operations whose success shapes differ by status.
     pub response_type: String,
+    /// Name of the typed error enum, for operations whose error responses have schemas.
+    pub error_type: String,
     pub body: Option<Body>,
     pub responses: Vec<Response>,
     /// Set when the 200 response is a Vercel page (`pagination` + an item list).

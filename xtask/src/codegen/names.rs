@@ -87,6 +87,9 @@ pub fn name(api: &mut Api) {
         if !op.params.is_empty() {
             op.params_type = unique(format!("{}Params", type_ident(&op.id)), &mut type_names, "Alt");
         }
+        if super::emit_ops::typed_errors(op).next().is_some() {
+            op.error_type = unique(format!("{}Error", type_ident(&op.id)), &mut type_names, "Alt");
+        }
         if super::emit_ops::multi_status(op) {
             op.response_type = unique(format!("{}Response", type_ident(&op.id)), &mut type_names, "Alt");
         }
