@@ -204,8 +204,16 @@ fn method_doc(op: &Operation) -> TokenStream {
         .collect();
     let mut attrs = doc_attrs(Some(&doc));
     if !errors.is_empty() {
+        let typed = if op.error_type.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n\nDecode the documented error bodies with [`{0}::from_error`](crate::operations::{0}::from_error).",
+                op.error_type
+            )
+        };
         let more = doc_attrs(Some(&format!(
-            "# Errors\n\n[`Error::Api`](crate::Error::Api) with one of these statuses:\n\n{}",
+            "# Errors\n\n[`Error::Api`](crate::Error::Api) with one of these statuses:\n\n{}{typed}",
             errors.join("\n")
         )));
         attrs = quote!(#attrs #[doc = ""] #more);
