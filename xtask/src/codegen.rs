@@ -63,7 +63,9 @@ pub fn generate_bytes(bytes: &[u8], source: &str) -> Result<Generated, SpecError
     let mod_names: Vec<_> = modules.keys().map(|m| emit_types::ident(m)).collect();
     let module_docs: Vec<String> = modules.keys().map(|m| format!(" Operations tagged `{m}`.")).collect();
     let root = quote! {
+        #[doc = " The parameter structs, per-status response enums and typed error enums of the operations."]
         pub mod operations;
+        #[doc = " The request and response types of the API operations."]
         pub mod types;
         #(#[doc = #module_docs] mod #mod_names;)*
     };

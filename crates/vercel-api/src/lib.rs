@@ -81,15 +81,7 @@ mod ratelimit;
 mod retry;
 mod runtime;
 
-/// The request and response types of the API operations.
-pub mod types {
-    pub use crate::generated::types::*;
-}
-
-/// The parameter structs and per-status response enums of the API operations.
-pub mod operations {
-    pub use crate::generated::operations::*;
-}
+pub use generated::{operations, types};
 
 pub use client::{Client, ClientBuilder, TeamScope};
 pub use error::{ApiError, DecodeError, Error, Result};

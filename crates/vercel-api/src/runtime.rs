@@ -285,6 +285,23 @@ impl RawResponse {
         let value = decode_json(self.status, &self.headers, self.body)?;
         Ok(Response::new(value, self.status, self.headers))
     }
+
+    /// Decodes the body as JSON into `T` and wraps it (a response-enum variant).
+    pub(crate) fn decode_as<T: DeserializeOwned, U>(self, wrap: impl FnOnce(T) -> U) -> Result<Response<U>> {
+        let value = decode_json(self.status, &self.headers, self.body)?;
+        Ok(Response::new(wrap(value), self.status, self.headers))
+    }
+
+    /// A response whose body carries nothing to decode.
+    pub(crate) fn into_response<U>(self, value: U) -> Response<U> {
+        Response::new(value, self.status, self.headers)
+    }
+
+    /// A success status the spec does not list: an API error that keeps the
+    /// status, headers and body, so nothing is dropped.
+    pub(crate) fn unexpected(self) -> Error {
+        Error::Api(Box::new(ApiError::new(self.status, self.headers, self.body)))
+    }
 }
 
 /// A successful attempt.

@@ -305,7 +305,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
                 let v = ident(&status_variant(&r.status));
                 let code: u16 = r.status.parse().unwrap_or(200);
                 match &r.kind {
-                    ResponseKind::Json(_) => quote!(#code => raw.decode()?.map(#en::#v),),
+                    ResponseKind::Json(_) => quote!(#code => raw.decode_as(#en::#v),),
                     _ => quote!(#code => Ok(raw.into_response(#en::#v)),),
                 }
             });

@@ -204,6 +204,17 @@ fn emit_type(api: &Api, id: TypeId, sent: bool) -> TokenStream {
                 }
             }
         }
+        TypeKind::Alias(ty) if mentions(api, ty, id, &mut vec![]) => {
+            // `type A = Vec<A>` is not allowed: a transparent newtype is.
+            let t = rust_type(api, ty);
+            let default = if has_default(api, ty, &mut vec![id]) { quote!(Default,) } else { TokenStream::new() };
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #t);
+            }
+        }
         TypeKind::Alias(ty) => {
             let t = rust_type(api, ty);
             quote! {
@@ -244,6 +255,13 @@ fn emit_field(api: &Api, f: &Field, camel: bool, sent: bool) -> TokenStream {
     let doc = doc_attrs(Some(&doc_text));
     let wire = &f.wire;
     let rename = if !camel && f.name != f.wire { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
+    // A required nullable field must be present (as `null` or a value):
+    // without this, serde would take a missing field for `None`.
+    let present = if f.required && f.nullable {
+        quote!(#[serde(deserialize_with = "Option::deserialize")])
+    } else {
+        TokenStream::new()
+    };
     let skip = if clearable {
         quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::nullable")])
     } else if !f.required {
@@ -256,6 +274,7 @@ fn emit_field(api: &Api, f: &Field, camel: bool, sent: bool) -> TokenStream {
         #doc
         #deprecated
         #rename
+        #present
         #skip
         pub #name: #t,
     }
@@ -300,4 +319,21 @@ fn sent_types(api: &Api) -> std::collections::HashSet<TypeId> {
         }
     }
     out
+}
+
+/// Whether a type expression names `id` through aliases, arrays and maps
+/// (a recursive alias, which Rust cannot express as `type`).
+fn mentions(api: &Api, ty: &Ty, id: TypeId, seen: &mut Vec<TypeId>) -> bool {
+    match ty {
+        Ty::Array(inner) | Ty::Map(inner) => mentions(api, inner, id, seen),
+        Ty::Named(other) if *other == id => true,
+        Ty::Named(other) if !seen.contains(other) => {
+            seen.push(*other);
+            match &api.ty(*other).kind {
+                TypeKind::Alias(inner) => mentions(api, inner, id, seen),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }

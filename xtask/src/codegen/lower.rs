@@ -29,6 +29,7 @@ pub fn lower(loaded: &Loaded) -> Result<Api> {
             cx.component(name)?;
         }
     }
+    cx.check_alias_cycles()?;
     for (path, item) in loaded.spec.paths.paths.iter() {
         let at = format!("/paths/{}", escape(path));
         let ReferenceOr::Item(item) = item else {
@@ -144,6 +145,35 @@ impl<'a> Lower<'a> {
     }
 
     // ---------------------------------------------------------------- types
+
+    /// Components that are only aliases of each other in a loop (e.g.
+    /// single-branch `allOf` wrappers) name no type at all.
+    fn check_alias_cycles(&self) -> Result<()> {
+        for (id, def) in self.api.types.iter().enumerate() {
+            let mut seen = vec![id];
+            let mut ty = match &def.kind {
+                TypeKind::Alias(ty) => ty,
+                _ => continue,
+            };
+            while let Ty::Named(next) = ty {
+                if seen.contains(next) {
+                    let names: Vec<&str> =
+                        seen.iter().filter_map(|i| self.api.types[*i].component.as_deref()).collect();
+                    let at = format!("/components/schemas/{}", escape(names.first().copied().unwrap_or_default()));
+                    return Err(SpecError::new(
+                        at,
+                        format!("schemas only alias each other in a loop: {}", names.join(" -> ")),
+                    ));
+                }
+                seen.push(*next);
+                ty = match &self.api.types[*next].kind {
+                    TypeKind::Alias(ty) => ty,
+                    _ => break,
+                };
+            }
+        }
+        Ok(())
+    }
 
     fn component(&mut self, name: &str) -> Result<Ty> {
         if let Some(ty) = self.components.get(name) {

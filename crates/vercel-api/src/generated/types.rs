@@ -1480,6 +1480,7 @@ pub struct WebhookWithProjectsMetadata {
     /// Example: `"https://my-webhook.com"`
     pub url: String,
     /// `projectsMetadata`
+    #[serde(deserialize_with = "Option::deserialize")]
     pub projects_metadata: Option<Vec<WebhookProjectMetadata>>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
