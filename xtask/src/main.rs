@@ -1,5 +1,5 @@
 //! Maintenance tasks for vercel-api: `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`
-//! and `cargo xtask check-spec [--spec PATH] [--dir DIR] [--clippy] [--test] [--doc]`.
+//! and `cargo xtask check-spec [--spec PATH] [--dir DIR] [--clippy] [--test] [--doc] [--examples]`.
 
 use xtask::codegen;
 
@@ -57,13 +57,17 @@ enum Command {
         /// Also run `RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps`.
         #[arg(long)]
         doc: bool,
+        /// Also write tests/examples.rs (every example of the spec decodes and
+        /// round-trips) into the copy and run it.
+        #[arg(long)]
+        examples: bool,
     },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::CheckSpec { spec, dir, clippy, test, doc } => {
-            let opts = xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc };
+        Command::CheckSpec { spec, dir, clippy, test, doc, examples } => {
+            let opts = xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc, examples };
             if xtask::scaffold::check_spec(&opts) {
                 ExitCode::SUCCESS
             } else {

@@ -55,23 +55,47 @@ pub fn target_dir() -> PathBuf {
 /// Writes a copy of `crates/vercel-api` whose `src/generated/` holds
 /// `generated` (file name -> contents) into `dir`. See the module docs.
 pub fn scaffold(dir: &Path, generated: &BTreeMap<String, String>) -> io::Result<()> {
-    scaffold_from(&codegen::workspace_root(), dir, generated)
+    scaffold_from(&codegen::workspace_root(), dir, generated, &BTreeMap::new())
 }
 
-/// [`scaffold`] with the workspace root given: copies
+/// [`scaffold`] plus `extra` files (crate-relative path -> contents), e.g. a
+/// test written for this copy only (`tests/examples.rs`).
+pub fn scaffold_with(
+    dir: &Path,
+    generated: &BTreeMap<String, String>,
+    extra: &BTreeMap<String, String>,
+) -> io::Result<()> {
+    scaffold_from(&codegen::workspace_root(), dir, generated, extra)
+}
+
+/// [`scaffold_with`] with the workspace root given: copies
 /// `<workspace>/crates/vercel-api`, and reads `<workspace>/Cargo.toml` and
 /// `<workspace>/Cargo.lock`.
-pub fn scaffold_from(workspace: &Path, dir: &Path, generated: &BTreeMap<String, String>) -> io::Result<()> {
+pub fn scaffold_from(
+    workspace: &Path,
+    dir: &Path,
+    generated: &BTreeMap<String, String>,
+    extra: &BTreeMap<String, String>,
+) -> io::Result<()> {
     let crate_dir = workspace.join("crates/vercel-api");
     let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), manifest(workspace, &crate_dir)?.into_bytes());
     collect(&crate_dir, Path::new(""), &mut files)?;
-    for (name, text) in generated {
+    let named = |prefix: &str, name: &str| {
         let rel = Path::new(name);
-        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("generated file name {name:?} is not a relative path")));
+        if name.is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("file name {name:?} is not a relative path"),
+            ));
         }
-        files.insert(Path::new("src/generated").join(rel), text.clone().into_bytes());
+        Ok(Path::new(prefix).join(rel))
+    };
+    for (name, text) in generated {
+        files.insert(named("src/generated", name)?, text.clone().into_bytes());
+    }
+    for (name, text) in extra {
+        files.insert(named("", name)?, text.clone().into_bytes());
     }
     match std::fs::read(workspace.join("Cargo.lock")) {
         Ok(lock) => {
@@ -84,7 +108,9 @@ pub fn scaffold_from(workspace: &Path, dir: &Path, generated: &BTreeMap<String, 
 }
 
 /// Collects the files of the crate to copy: all but its manifest, lock file,
-/// `target/` and `src/generated/`.
+/// `target/` and `src/generated/`. In Rust files, `include_str!` and the
+/// like that reach outside the crate (`../../../README.md`) are made to
+/// point at the original file.
 fn collect(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
     for entry in std::fs::read_dir(root.join(rel))? {
         let entry = entry?;
@@ -97,10 +123,60 @@ fn collect(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) -> io:
         if kind.is_dir() || (kind.is_symlink() && entry.path().is_dir()) {
             collect(root, &path, out)?;
         } else {
-            out.insert(path, std::fs::read(entry.path())?);
+            let mut bytes = std::fs::read(entry.path())?;
+            if path.extension().is_some_and(|e| e == "rs") {
+                if let Ok(text) = std::str::from_utf8(&bytes) {
+                    let dir_of_file = root.join(&path).parent().map(Path::to_path_buf).unwrap_or_default();
+                    bytes = rebase_includes(text, &dir_of_file, root).into_bytes();
+                }
+            }
+            out.insert(path, bytes);
         }
     }
     Ok(())
+}
+
+/// Makes the paths of `include_str!("…")`, `include_bytes!("…")` and
+/// `include!("…")` that leave `crate_dir` absolute; others stay as they are.
+fn rebase_includes(text: &str, dir_of_file: &Path, crate_dir: &Path) -> String {
+    let crate_dir = normalize(crate_dir);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = ["include_str!(\"", "include_bytes!(\"", "include!(\""]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, m.len())))
+            .min();
+        let Some((at, len)) = next else { break };
+        let lit_start = at + len;
+        let Some(lit_len) = rest[lit_start..].find('"') else { break };
+        let literal = &rest[lit_start..lit_start + lit_len];
+        out.push_str(&rest[..lit_start]);
+        let target = normalize(&dir_of_file.join(literal));
+        if Path::new(literal).is_relative() && !literal.contains('\\') && !target.starts_with(&crate_dir) {
+            out.push_str(&target.display().to_string());
+        } else {
+            out.push_str(literal);
+        }
+        rest = &rest[lit_start + lit_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `a/b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Makes `dir` hold exactly `files` (plus a `target/` it may have): writes
@@ -212,9 +288,9 @@ fn manifest(workspace: &Path, crate_dir: &Path) -> io::Result<String> {
     for deps in dep_tables {
         for (name, dep) in deps.iter_mut() {
             if inherits(dep) {
-                let base = ws_deps
-                    .get(name)
-                    .ok_or_else(|| invalid(format!("dependency {name} is inherited but the workspace does not declare it")))?;
+                let base = ws_deps.get(name).ok_or_else(|| {
+                    invalid(format!("dependency {name} is inherited but the workspace does not declare it"))
+                })?;
                 *dep = inherit_dependency(workspace, base, dep);
             } else if let Value::Table(t) = dep {
                 if let Some(Value::String(p)) = t.get_mut("path") {
@@ -288,7 +364,11 @@ fn inherit_dependency(workspace: &Path, base: &Value, member: &Value) -> Value {
 
 fn absolute(base: &Path, path: &str) -> String {
     let p = Path::new(path);
-    if p.is_absolute() { path.to_string() } else { base.join(p).display().to_string() }
+    if p.is_absolute() {
+        path.to_string()
+    } else {
+        base.join(p).display().to_string()
+    }
 }
 
 /// `cargo ARGS` run in `dir` with the shared [`target_dir`].
@@ -311,6 +391,9 @@ pub struct CheckSpec {
     pub test: bool,
     /// Also `RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps`.
     pub doc: bool,
+    /// Also write `tests/examples.rs` (every `example` of the spec decodes
+    /// into its type and round-trips) and run it.
+    pub examples: bool,
 }
 
 /// The newest official spec: the last by name of
@@ -332,6 +415,7 @@ pub fn default_official_spec() -> PathBuf {
 /// on it, printing each step's time. Returns whether every step passed.
 pub fn check_spec(opts: &CheckSpec) -> bool {
     let spec = opts.spec.clone().unwrap_or_else(default_official_spec);
+    let spec = spec.canonicalize().unwrap_or(spec);
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
     let dir = opts.dir.clone().unwrap_or_else(|| codegen::workspace_root().join("target/spec-crates").join(&stem));
     let total = Instant::now();
@@ -355,23 +439,40 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
         lines
     );
 
+    let mut extra = BTreeMap::new();
+    if opts.examples {
+        match codegen::examples_test(&generated) {
+            Ok(test) => {
+                extra.insert("tests/examples.rs".to_string(), test);
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", spec.display());
+                return false;
+            }
+        }
+    }
     let start = Instant::now();
-    if let Err(e) = scaffold(&dir, &generated.files) {
+    if let Err(e) = scaffold_with(&dir, &generated.files, &extra) {
         eprintln!("error: cannot scaffold {}: {e}", dir.display());
         return false;
     }
     eprintln!("scaffold  {:>8}  {}", secs(start.elapsed()), dir.display());
     eprintln!("          (target dir {})", target_dir().display());
 
-    let mut steps: Vec<(&str, Vec<&str>, Vec<(&str, &str)>)> = vec![("check", vec!["check"], vec![])];
+    /// Name, cargo arguments, environment.
+    type Step = (&'static str, Vec<&'static str>, Vec<(&'static str, &'static str)>);
+    let mut steps: Vec<Step> = vec![("check", vec!["check"], vec![])];
     if opts.clippy {
         steps.push(("clippy", vec!["clippy", "--all-targets", "--", "-D", "warnings"], vec![]));
+    }
+    if opts.doc {
+        steps.push(("doc", vec!["doc", "--no-deps"], vec![("RUSTDOCFLAGS", "-Dwarnings")]));
     }
     if opts.test {
         steps.push(("test", vec!["test"], vec![]));
     }
-    if opts.doc {
-        steps.push(("doc", vec!["doc", "--no-deps"], vec![("RUSTDOCFLAGS", "-Dwarnings")]));
+    if opts.examples {
+        steps.push(("examples", vec!["test", "--test", "examples", "--", "--nocapture"], vec![]));
     }
     let mut failed = Vec::new();
     for (name, args, env) in steps {
@@ -404,4 +505,182 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
 
 fn secs(d: Duration) -> String {
     format!("{:.1}s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn inherits_anywhere(value: &Value) -> bool {
+        match value {
+            Value::Table(t) => inherits(value) || t.values().any(inherits_anywhere),
+            Value::Array(a) => a.iter().any(inherits_anywhere),
+            _ => false,
+        }
+    }
+
+    /// Includes of a file of the workspace and of one of the crate.
+    const DOCS: &str =
+        "#[doc = include_str!(\"../../../README.md\")]\nconst A: &str = include_str!(\"../tests/api.rs\");\n";
+
+    fn expected_docs(workspace: &Path) -> String {
+        let readme = workspace.join("README.md").display().to_string();
+        format!("#[doc = include_str!(\"{readme}\")]\nconst A: &str = include_str!(\"../tests/api.rs\");\n")
+    }
+
+    /// A made-up workspace that uses every kind of inheritance.
+    fn fake_workspace() -> tempfile::TempDir {
+        let ws = tempfile::tempdir().unwrap();
+        let root = ws.path();
+        std::fs::create_dir_all(root.join("crates/vercel-api/src/generated")).unwrap();
+        std::fs::create_dir_all(root.join("crates/vercel-api/tests")).unwrap();
+        std::fs::create_dir_all(root.join("crates/helper")).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            r#"
+[workspace]
+members = ["crates/vercel-api"]
+
+[workspace.package]
+edition = "2021"
+readme = "README.md"
+
+[workspace.dependencies]
+serde = { version = "1", features = ["derive"] }
+anyhow = "1"
+helper = { path = "crates/helper" }
+
+[workspace.lints.rust]
+unsafe_code = "forbid"
+
+[profile.dev]
+debug = 1
+"#,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("crates/vercel-api/Cargo.toml"),
+            r#"
+[package]
+name = "vercel-api"
+version = "0.1.0"
+edition.workspace = true
+readme.workspace = true
+
+[dependencies]
+serde = { workspace = true, features = ["rc"] }
+anyhow = { workspace = true, optional = true }
+helper.workspace = true
+local = { path = "../local" }
+
+[target.'cfg(unix)'.dev-dependencies]
+anyhow = { workspace = true }
+
+[lints]
+workspace = true
+"#,
+        )
+        .unwrap();
+        std::fs::write(root.join("crates/vercel-api/src/lib.rs"), "mod generated;\n").unwrap();
+        std::fs::write(root.join("crates/vercel-api/src/docs.rs"), DOCS).unwrap();
+        std::fs::write(root.join("crates/vercel-api/src/generated/mod.rs"), "// committed output\n").unwrap();
+        std::fs::write(root.join("crates/vercel-api/src/generated/types.rs"), "// committed output\n").unwrap();
+        std::fs::write(root.join("crates/vercel-api/tests/api.rs"), "// a test\n").unwrap();
+        std::fs::write(root.join("Cargo.lock"), "# lock\n").unwrap();
+        ws
+    }
+
+    #[test]
+    fn manifest_is_standalone() {
+        let ws = fake_workspace();
+        let out = tempfile::tempdir().unwrap();
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new")]), &BTreeMap::new()).unwrap();
+        let text = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap();
+        assert!(text.starts_with(MARKER));
+        let m: Table = text.parse().unwrap();
+        assert!(!m.values().any(inherits_anywhere), "{text}");
+        assert_eq!(m["package"]["name"].as_str(), Some("vercel-api"));
+        assert_eq!(m["package"]["edition"].as_str(), Some("2021"));
+        let readme = ws.path().join("README.md").display().to_string();
+        assert_eq!(m["package"]["readme"].as_str(), Some(readme.as_str()));
+        assert_eq!(m["workspace"].as_table().map(Table::len), Some(0));
+        let deps = &m["dependencies"];
+        let features: Vec<&str> =
+            deps["serde"]["features"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        assert_eq!(features, ["derive", "rc"]);
+        assert_eq!(deps["anyhow"]["version"].as_str(), Some("1"));
+        assert_eq!(deps["anyhow"]["optional"].as_bool(), Some(true));
+        let helper = ws.path().join("crates/helper").display().to_string();
+        assert_eq!(deps["helper"]["path"].as_str(), Some(helper.as_str()));
+        let local = ws.path().join("crates/vercel-api/../local").display().to_string();
+        assert_eq!(deps["local"]["path"].as_str(), Some(local.as_str()));
+        assert_eq!(m["target"]["cfg(unix)"]["dev-dependencies"]["anyhow"]["version"].as_str(), Some("1"));
+        assert_eq!(m["lints"]["rust"]["unsafe_code"].as_str(), Some("forbid"));
+        assert_eq!(m["profile"]["dev"]["debug"].as_integer(), Some(1));
+    }
+
+    #[test]
+    fn copies_the_crate_with_the_given_generated_files() {
+        let ws = fake_workspace();
+        let out = tempfile::tempdir().unwrap();
+        let extra = files(&[("tests/examples.rs", "// examples")]);
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new"), ("extra.rs", "// more")]), &extra).unwrap();
+        let read = |p: &str| std::fs::read_to_string(out.path().join(p)).ok();
+        assert_eq!(read("src/lib.rs").as_deref(), Some("mod generated;\n"));
+        assert_eq!(read("src/docs.rs").as_deref(), Some(expected_docs(ws.path()).as_str()));
+        assert_eq!(read("tests/api.rs").as_deref(), Some("// a test\n"));
+        assert_eq!(read("Cargo.lock").as_deref(), Some("# lock\n"));
+        assert_eq!(read("src/generated/mod.rs").as_deref(), Some("// new"));
+        assert_eq!(read("src/generated/extra.rs").as_deref(), Some("// more"));
+        assert_eq!(read("tests/examples.rs").as_deref(), Some("// examples"));
+        assert_eq!(read("src/generated/types.rs"), None, "the committed output is not copied");
+
+        // Again with other files: what is no longer wanted goes.
+        std::fs::create_dir_all(out.path().join("target/debug")).unwrap();
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// newer")]), &BTreeMap::new()).unwrap();
+        assert_eq!(read("src/generated/mod.rs").as_deref(), Some("// newer"));
+        assert_eq!(read("src/generated/extra.rs"), None);
+        assert_eq!(read("tests/examples.rs"), None);
+        assert!(out.path().join("target/debug").is_dir(), "a target dir inside is kept");
+    }
+
+    #[test]
+    fn refuses_to_overwrite_a_directory_it_did_not_make() {
+        let ws = fake_workspace();
+        let out = tempfile::tempdir().unwrap();
+        std::fs::write(out.path().join("precious.txt"), "keep me").unwrap();
+        let err = scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "")]), &BTreeMap::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert!(out.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn rejects_generated_names_that_leave_the_folder() {
+        let ws = fake_workspace();
+        let out = tempfile::tempdir().unwrap();
+        for bad in ["../evil.rs", "/etc/evil.rs"] {
+            let err = scaffold_from(ws.path(), out.path(), &files(&[(bad, "")]), &BTreeMap::new()).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad}");
+            let err = scaffold_from(ws.path(), out.path(), &BTreeMap::new(), &files(&[(bad, "")])).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_real_crate_scaffolds() {
+        let out = tempfile::tempdir().unwrap();
+        let generated = codegen::generate(&codegen::default_spec()).unwrap();
+        scaffold(out.path(), &generated.files).unwrap();
+        let m: Table = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap().parse().unwrap();
+        assert!(!m.values().any(inherits_anywhere));
+        assert_eq!(m["package"]["name"].as_str(), Some("vercel-api"));
+        assert!(out.path().join("src/lib.rs").exists());
+        for name in generated.files.keys() {
+            assert!(out.path().join("src/generated").join(name).exists(), "{name}");
+        }
+    }
 }
