@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one stage a file: [`load`] (YAML/JSON into `openapiv3`),
 //! [`resolve`] (`$ref`s), [`lower`] (into the plain [`model`]), [`names`]
-//! (every Rust name), [`emit_types`] and [`emit_ops`] (tokens), [`format`]
+//! (every Rust name), [`emit_types`] and [`emit_ops`] (tokens), [`format`](mod@format)
 //! (prettyplease). Everything is generated in memory first; the output tree
 //! is replaced whole, or not at all.
 

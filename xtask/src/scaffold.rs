@@ -55,17 +55,30 @@ pub fn target_dir() -> PathBuf {
 /// Writes a copy of `crates/vercel-api` whose `src/generated/` holds
 /// `generated` (file name -> contents) into `dir`. See the module docs.
 pub fn scaffold(dir: &Path, generated: &BTreeMap<String, String>) -> io::Result<()> {
-    scaffold_from(&codegen::workspace_root(), dir, generated, &BTreeMap::new())
+    scaffold_from(&codegen::workspace_root(), dir, generated, &Options::default())
 }
 
-/// [`scaffold`] plus `extra` files (crate-relative path -> contents), e.g. a
-/// test written for this copy only (`tests/examples.rs`).
-pub fn scaffold_with(
-    dir: &Path,
-    generated: &BTreeMap<String, String>,
-    extra: &BTreeMap<String, String>,
-) -> io::Result<()> {
-    scaffold_from(&codegen::workspace_root(), dir, generated, extra)
+/// What else goes into a scaffolded crate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Extra files (crate-relative path -> contents), e.g. a test written for
+    /// this copy only (`tests/examples.rs`).
+    pub extra: BTreeMap<String, String>,
+    /// Copy `crates/vercel-api/tests/` (default). Those tests call the
+    /// operations of `spec/vercel.yaml`, so they compile only against code
+    /// generated from a spec that has the same operations and types.
+    pub crate_tests: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { extra: BTreeMap::new(), crate_tests: true }
+    }
+}
+
+/// [`scaffold`] with [`Options`].
+pub fn scaffold_with(dir: &Path, generated: &BTreeMap<String, String>, options: &Options) -> io::Result<()> {
+    scaffold_from(&codegen::workspace_root(), dir, generated, options)
 }
 
 /// [`scaffold_with`] with the workspace root given: copies
@@ -75,12 +88,16 @@ pub fn scaffold_from(
     workspace: &Path,
     dir: &Path,
     generated: &BTreeMap<String, String>,
-    extra: &BTreeMap<String, String>,
+    options: &Options,
 ) -> io::Result<()> {
     let crate_dir = workspace.join("crates/vercel-api");
     let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), manifest(workspace, &crate_dir)?.into_bytes());
-    collect(&crate_dir, Path::new(""), &mut files)?;
+    let mut skip = vec![PathBuf::from("Cargo.toml"), "Cargo.lock".into(), "target".into(), "src/generated".into()];
+    if !options.crate_tests {
+        skip.push("tests".into());
+    }
+    collect(&crate_dir, Path::new(""), &skip, &mut files)?;
     let named = |prefix: &str, name: &str| {
         let rel = Path::new(name);
         if name.is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -94,7 +111,7 @@ pub fn scaffold_from(
     for (name, text) in generated {
         files.insert(named("src/generated", name)?, text.clone().into_bytes());
     }
-    for (name, text) in extra {
+    for (name, text) in &options.extra {
         files.insert(named("", name)?, text.clone().into_bytes());
     }
     match std::fs::read(workspace.join("Cargo.lock")) {
@@ -107,21 +124,20 @@ pub fn scaffold_from(
     sync(dir, &files)
 }
 
-/// Collects the files of the crate to copy: all but its manifest, lock file,
-/// `target/` and `src/generated/`. In Rust files, `include_str!` and the
+/// Collects the files of the crate to copy: all but `skip` (its manifest,
+/// lock file, `target/` and `src/generated/`, maybe `tests/`). In Rust files, `include_str!` and the
 /// like that reach outside the crate (`../../../README.md`) are made to
 /// point at the original file.
-fn collect(root: &Path, rel: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
+fn collect(root: &Path, rel: &Path, skip: &[PathBuf], out: &mut BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
     for entry in std::fs::read_dir(root.join(rel))? {
         let entry = entry?;
         let path = rel.join(entry.file_name());
-        let skip = [Path::new("Cargo.toml"), Path::new("Cargo.lock"), Path::new("target"), Path::new("src/generated")];
-        if skip.contains(&path.as_path()) {
+        if skip.contains(&path) {
             continue;
         }
         let kind = entry.file_type()?;
         if kind.is_dir() || (kind.is_symlink() && entry.path().is_dir()) {
-            collect(root, &path, out)?;
+            collect(root, &path, skip, out)?;
         } else {
             let mut bytes = std::fs::read(entry.path())?;
             if path.extension().is_some_and(|e| e == "rs") {
@@ -394,6 +410,9 @@ pub struct CheckSpec {
     /// Also write `tests/examples.rs` (every `example` of the spec decodes
     /// into its type and round-trips) and run it.
     pub examples: bool,
+    /// Leave out `crates/vercel-api/tests/`: they are written against
+    /// `spec/vercel.yaml` and do not compile against other specs.
+    pub no_crate_tests: bool,
 }
 
 /// The newest official spec: the last by name of
@@ -439,11 +458,11 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
         lines
     );
 
-    let mut extra = BTreeMap::new();
+    let mut options = Options { crate_tests: !opts.no_crate_tests, ..Options::default() };
     if opts.examples {
         match codegen::examples_test(&generated) {
             Ok(test) => {
-                extra.insert("tests/examples.rs".to_string(), test);
+                options.extra.insert("tests/examples.rs".to_string(), test);
             }
             Err(e) => {
                 eprintln!("error: {}: {e}", spec.display());
@@ -452,7 +471,7 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
         }
     }
     let start = Instant::now();
-    if let Err(e) = scaffold_with(&dir, &generated.files, &extra) {
+    if let Err(e) = scaffold_with(&dir, &generated.files, &options) {
         eprintln!("error: cannot scaffold {}: {e}", dir.display());
         return false;
     }
@@ -598,7 +617,7 @@ workspace = true
     fn manifest_is_standalone() {
         let ws = fake_workspace();
         let out = tempfile::tempdir().unwrap();
-        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new")]), &BTreeMap::new()).unwrap();
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new")]), &Options::default()).unwrap();
         let text = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap();
         assert!(text.starts_with(MARKER));
         let m: Table = text.parse().unwrap();
@@ -627,8 +646,9 @@ workspace = true
     fn copies_the_crate_with_the_given_generated_files() {
         let ws = fake_workspace();
         let out = tempfile::tempdir().unwrap();
-        let extra = files(&[("tests/examples.rs", "// examples")]);
-        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new"), ("extra.rs", "// more")]), &extra).unwrap();
+        let options = Options { extra: files(&[("tests/examples.rs", "// examples")]), ..Options::default() };
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// new"), ("extra.rs", "// more")]), &options)
+            .unwrap();
         let read = |p: &str| std::fs::read_to_string(out.path().join(p)).ok();
         assert_eq!(read("src/lib.rs").as_deref(), Some("mod generated;\n"));
         assert_eq!(read("src/docs.rs").as_deref(), Some(expected_docs(ws.path()).as_str()));
@@ -641,10 +661,17 @@ workspace = true
 
         // Again with other files: what is no longer wanted goes.
         std::fs::create_dir_all(out.path().join("target/debug")).unwrap();
-        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// newer")]), &BTreeMap::new()).unwrap();
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// newer")]), &Options::default()).unwrap();
         assert_eq!(read("src/generated/mod.rs").as_deref(), Some("// newer"));
         assert_eq!(read("src/generated/extra.rs"), None);
         assert_eq!(read("tests/examples.rs"), None);
+        assert_eq!(read("tests/api.rs").as_deref(), Some("// a test\n"));
+
+        // Without the crate's tests.
+        let options = Options { crate_tests: false, ..Options::default() };
+        scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "// newer")]), &options).unwrap();
+        assert_eq!(read("tests/api.rs"), None);
+        assert_eq!(read("src/lib.rs").as_deref(), Some("mod generated;\n"));
         assert!(out.path().join("target/debug").is_dir(), "a target dir inside is kept");
     }
 
@@ -653,7 +680,7 @@ workspace = true
         let ws = fake_workspace();
         let out = tempfile::tempdir().unwrap();
         std::fs::write(out.path().join("precious.txt"), "keep me").unwrap();
-        let err = scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "")]), &BTreeMap::new()).unwrap_err();
+        let err = scaffold_from(ws.path(), out.path(), &files(&[("mod.rs", "")]), &Options::default()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert!(out.path().join("precious.txt").exists());
     }
@@ -663,9 +690,10 @@ workspace = true
         let ws = fake_workspace();
         let out = tempfile::tempdir().unwrap();
         for bad in ["../evil.rs", "/etc/evil.rs"] {
-            let err = scaffold_from(ws.path(), out.path(), &files(&[(bad, "")]), &BTreeMap::new()).unwrap_err();
+            let err = scaffold_from(ws.path(), out.path(), &files(&[(bad, "")]), &Options::default()).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad}");
-            let err = scaffold_from(ws.path(), out.path(), &BTreeMap::new(), &files(&[(bad, "")])).unwrap_err();
+            let options = Options { extra: files(&[(bad, "")]), ..Options::default() };
+            let err = scaffold_from(ws.path(), out.path(), &BTreeMap::new(), &options).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad}");
         }
     }
