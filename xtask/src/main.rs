@@ -51,7 +51,7 @@ enum Command {
         /// Also run `cargo clippy --all-targets -- -D warnings`.
         #[arg(long)]
         clippy: bool,
-        /// Also run `cargo test`.
+        /// Also run `cargo test --lib --tests` (doctests are written for spec/vercel.yaml).
         #[arg(long)]
         test: bool,
         /// Also run `RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps`.

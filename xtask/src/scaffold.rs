@@ -403,7 +403,8 @@ pub struct CheckSpec {
     pub dir: Option<PathBuf>,
     /// Also `cargo clippy --all-targets -- -D warnings`.
     pub clippy: bool,
-    /// Also `cargo test`.
+    /// Also `cargo test --lib --tests` (not the doctests: the README's are
+    /// written for `spec/vercel.yaml`).
     pub test: bool,
     /// Also `RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps`.
     pub doc: bool,
