@@ -5,34 +5,29 @@ use super::types::*;
 use crate::{Client, Response, Result};
 use reqwest::Method;
 impl Client {
-    /// Sends the billing and usage data. The partner should do this at least once a day and ideally once per hour.
-    /// Use the `credentials.access_token` we provided in the [Upsert Installation](#upsert-installation) body to authorize this request.
+    /// Get all resources for a given installation ID.
     ///
-    /// `POST /v1/installations/{integrationConfigurationId}/billing`
-    ///
-    /// Authorize with the installation's access token: call this on [`Client::for_installation`](crate::Client::for_installation).
+    /// `GET /v1/installations/{integrationConfigurationId}/resources`
     ///
     /// # Errors
     ///
     /// [`Error::Api`](crate::Error::Api) with one of these statuses:
     ///
-    /// - `400`: One of the provided values in the request body is invalid. One of the provided values in the request query is invalid.
+    /// - `400`: One of the provided values in the request query is invalid.
     /// - `401`: The request is not authorized.
     /// - `403`: You do not have permission to access this resource.
     /// - `404`:
-    pub async fn submit_billing_data(
+    pub async fn get_integration_resources(
         &self,
         integration_configuration_id: &str,
-        body: &SubmitBillingDataRequest,
-    ) -> Result<Response<()>> {
+    ) -> Result<Response<GetIntegrationResourcesResponse>> {
         self.call(
-                Method::POST,
-                "submit-billing-data",
-                "/v1/installations/{integrationConfigurationId}/billing",
+                Method::GET,
+                "get-integration-resources",
+                "/v1/installations/{integrationConfigurationId}/resources",
                 &[integration_configuration_id],
             )
-            .json(body)
-            .send_empty()
+            .send_json()
             .await
     }
     /// Sends the prepayment balances. The partner should do this at least once a day and ideally once per hour.
@@ -93,31 +88,6 @@ impl Client {
             .send_empty()
             .await
     }
-    /// Get all resources for a given installation ID.
-    ///
-    /// `GET /v1/installations/{integrationConfigurationId}/resources`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) with one of these statuses:
-    ///
-    /// - `400`: One of the provided values in the request query is invalid.
-    /// - `401`: The request is not authorized.
-    /// - `403`: You do not have permission to access this resource.
-    /// - `404`:
-    pub async fn get_integration_resources(
-        &self,
-        integration_configuration_id: &str,
-    ) -> Result<Response<GetIntegrationResourcesResponse>> {
-        self.call(
-                Method::GET,
-                "get-integration-resources",
-                "/v1/installations/{integrationConfigurationId}/resources",
-                &[integration_configuration_id],
-            )
-            .send_json()
-            .await
-    }
     /// Create one or multiple experimentation items
     ///
     /// `POST /v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items` (the spec gives this operation no id; the name is derived from method and path)
@@ -141,6 +111,36 @@ impl Client {
                 "postInstallationResourceExperimentationItems",
                 "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
                 &[integration_configuration_id, resource_id],
+            )
+            .json(body)
+            .send_empty()
+            .await
+    }
+    /// Sends the billing and usage data. The partner should do this at least once a day and ideally once per hour.
+    /// Use the `credentials.access_token` we provided in the [Upsert Installation](#upsert-installation) body to authorize this request.
+    ///
+    /// `POST /v1/installations/{integrationConfigurationId}/billing`
+    ///
+    /// Authorize with the installation's access token: call this on [`Client::for_installation`](crate::Client::for_installation).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) with one of these statuses:
+    ///
+    /// - `400`: One of the provided values in the request body is invalid. One of the provided values in the request query is invalid.
+    /// - `401`: The request is not authorized.
+    /// - `403`: You do not have permission to access this resource.
+    /// - `404`:
+    pub async fn submit_billing_data(
+        &self,
+        integration_configuration_id: &str,
+        body: &SubmitBillingDataRequest,
+    ) -> Result<Response<()>> {
+        self.call(
+                Method::POST,
+                "submit-billing-data",
+                "/v1/installations/{integrationConfigurationId}/billing",
+                &[integration_configuration_id],
             )
             .json(body)
             .send_empty()

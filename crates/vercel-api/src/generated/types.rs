@@ -3,384 +3,33 @@
 
 #![allow(clippy::large_enum_variant)]
 use serde::{Deserialize, Serialize};
-/// BillingDiscount.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingDiscount {
-    /// Discount amount.
-    pub amount: String,
-    /// Partner's billing plan ID.
-    pub billing_plan_id: String,
-    /// Discount details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Discount name.
-    pub name: String,
-    /// Partner's resource ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// BillingItem.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BillingItem {
-    /// Partner's billing plan ID.
-    pub billing_plan_id: String,
-    /// Line item details.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end: Option<chrono::DateTime<chrono::Utc>>,
-    /// Line item name.
-    pub name: String,
-    /// Price per unit.
-    pub price: String,
-    /// Quantity of units.
-    pub quantity: f64,
-    /// Partner's resource ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Start and end are only needed if different from the period's start/end.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// Total amount.
-    pub total: String,
-    /// Units of the quantity.
-    pub units: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// BillingItemsWithDiscounts.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct BillingItemsWithDiscounts {
-    /// `discounts`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<Vec<BillingDiscount>>,
-    /// `items`
-    pub items: Vec<BillingItem>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Cert.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cert {
-    /// `autoRenew`
-    pub auto_renew: bool,
-    /// `cns`
-    pub cns: Vec<String>,
-    /// `createdAt`
-    pub created_at: f64,
-    /// `expiresAt`
-    pub expires_at: f64,
-    /// `id`
-    pub id: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// CreateSandboxInjectionRule.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateSandboxInjectionRule {
-    /// The domain (or pattern) of requests to add headers for. Supports wildcards like *.example.com.
-    pub domain: String,
-    /// HTTP headers to inject into requests for this domain. Existing headers with the same name will be overridden.
-    pub headers: std::collections::BTreeMap<String, String>,
-    /// `match`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_: Option<SandboxInjectionRuleMatch>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Optional L7 match. When provided, the injection rule only applies to requests that satisfy every specified dimension. When multiple injection rules target the same domain they are evaluated in order and the first match wins; a rule without `match` matches any request and shadows later rules for the same domain.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxInjectionRuleMatch {
-    /// Header matchers. Multiple entries are ANDed. Header names are compared case-insensitively (RFC 9110); header values are compared case-sensitively. When a request has multiple values for the same header, any matching value satisfies the matcher.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub headers: Option<Vec<SandboxEntryMatcher>>,
-    /// HTTP methods to match. Any single match succeeds (OR semantics).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub method: Option<Vec<String>>,
-    /// Match on the request path. Comparison is case-sensitive.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<SandboxValueMatcher>,
-    /// Query-string entry matchers. Multiple entries are ANDed. Query parameter names and values are both compared case-sensitively (RFC 3986). When a request has multiple values for the same key, any matching value satisfies the matcher.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_string: Option<Vec<SandboxEntryMatcher>>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// SandboxEntryMatcher.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SandboxEntryMatcher {
-    /// Matcher for the entry key (header name or query key).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<SandboxValueMatcher>,
-    /// Matcher for the entry value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<SandboxValueMatcher>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// SandboxValueMatcher.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxValueMatcher {
-    /// Match the value exactly. Case-sensitive for paths, header values, and methods; case-insensitive for domains and header keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exact: Option<String>,
-    /// Match values that start with the given prefix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starts_with: Option<String>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Network access policy for the sandbox.
-/// Controls which external hosts the sandbox can communicate with.
-/// Use "allow-all" mode to allow all traffic, "deny-all" to block all traffic or "custom" to provide specific rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateSandboxNetworkPolicy {
-    /// List of IP address ranges (in CIDR notation) the sandbox is allowed to connect to. Traffic to these addresses bypasses domain-based restrictions.
-    ///
-    /// Example: `["35.192.0.0/12","104.16.0.0/12"]`
-    #[serde(rename = "allowedCIDRs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_cid_rs: Option<Vec<String>>,
-    /// List of domain names the sandbox is allowed to connect to. Only applies when mode is "custom". Supports wildcard patterns (e.g., "*.example.com" matches all subdomains).
-    ///
-    /// Example: `["api.github.com","*.npmjs.org"]`
-    #[serde(rename = "allowedDomains")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_domains: Option<Vec<String>>,
-    /// List of IP address ranges (in CIDR notation) the sandbox is blocked from connecting to. These rules take precedence over all allowed rules.
-    ///
-    /// Example: `["35.192.0.0/12"]`
-    #[serde(rename = "deniedCIDRs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub denied_cid_rs: Option<Vec<String>>,
-    /// HTTP header injection rules for outgoing requests matching specific domains. Traffic to matching domains will be intercepted instead of proxied through encrypted connections.
-    #[serde(rename = "injectionRules")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub injection_rules: Option<Vec<CreateSandboxInjectionRule>>,
-    /// The network access policy mode. Use "allow-all" to permit all outbound traffic. Use "deny-all" to block all outbound traffic. Use "custom" to specify explicit allow/deny rules.
-    ///
-    /// Example: `"custom"`
-    pub mode: CreateSandboxNetworkPolicyMode,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The network access policy mode. Use "allow-all" to permit all outbound traffic. Use "deny-all" to block all outbound traffic. Use "custom" to specify explicit allow/deny rules.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum CreateSandboxNetworkPolicyMode {
-    /// `allow-all`
-    #[serde(rename = "allow-all")]
-    AllowAll,
-    /// `deny-all`
-    #[serde(rename = "deny-all")]
-    DenyAll,
-    /// `custom`
-    #[serde(rename = "custom")]
-    Custom,
-    /// `default-allow`
-    #[serde(rename = "default-allow")]
-    DefaultAllow,
-    /// `default-deny`
-    #[serde(rename = "default-deny")]
-    DefaultDeny,
-    /// A value this version of the crate does not know, kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// ExperimentationItem.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExperimentationItem {
-    /// `category`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<Category>,
-    /// `createdAt`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
-    /// `description`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `id`
-    pub id: String,
-    /// `isArchived`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_archived: Option<bool>,
-    /// `name`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `origin`
-    pub origin: String,
-    /// `slug`
-    pub slug: String,
-    /// `updatedAt`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Category values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Category {
-    /// `experiment`
-    #[serde(rename = "experiment")]
-    Experiment,
-    /// `flag`
-    #[serde(rename = "flag")]
-    Flag,
-    /// A value this version of the crate does not know, kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// PrepaymentBalance.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrepaymentBalance {
-    /// A human-readable description of the credits the user currently has, e.g. "2,000 Tokens"
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credit: Option<String>,
-    /// The dollar value of the credit balance, in USD and provided in cents, which is used to trigger automatic purchase thresholds.
-    pub currency_value_in_cents: f64,
-    /// The name of the credits, for display purposes, e.g. "Tokens"
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name_label: Option<String>,
-    /// Partner's resource ID, exclude if credits are tied to the installation and not an individual resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 /// Resource.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
-    /// The ID of the billing plan the resource is subscribed to, if applicable
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_plan_id: Option<String>,
-    /// The ID assigned by Vercel for the given resource
-    pub internal_id: String,
-    /// The configured metadata for the resource as defined by its product's Metadata Schema
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, Metadata>>,
-    /// The name of the resource as it is recorded in Vercel
-    pub name: String,
-    /// `notification`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notification: Option<ResourceNotification>,
     /// The ID provided by the partner for the given resource
     pub partner_id: String,
+    /// The ID assigned by Vercel for the given resource
+    pub internal_id: String,
+    /// The name of the resource as it is recorded in Vercel
+    pub name: String,
+    /// The current status of the resource
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ResourceStatus>,
     /// The ID of the product the resource is derived from
     pub product_id: String,
     /// `protocolSettings`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol_settings: Option<ResourceProtocolSettings>,
-    /// The current status of the resource
+    /// `notification`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceStatus>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// One of the shapes of Metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Metadata {
-    /// Numbers
-    Numbers(Vec<f64>),
-    /// Strings
-    Strings(Vec<String>),
-    /// Number
-    Number(f64),
-    /// Bool
-    Bool(bool),
-    /// String
-    String(String),
-    /// A shape this version of the crate does not know, kept as sent.
-    Unknown(serde_json::Value),
-}
-/// The notification, if set, displayed to the user when viewing the resource in Vercel
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResourceNotification {
-    /// `href`
+    pub notification: Option<ResourceNotification>,
+    /// The ID of the billing plan the resource is subscribed to, if applicable
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// `level`
-    pub level: Level,
-    /// `message`
+    pub billing_plan_id: Option<String>,
+    /// The configured metadata for the resource as defined by its product's Metadata Schema
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// `title`
-    pub title: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Level values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum Level {
-    /// `error`
-    #[serde(rename = "error")]
-    Error,
-    /// `info`
-    #[serde(rename = "info")]
-    Info,
-    /// `warn`
-    #[serde(rename = "warn")]
-    Warn,
-    /// A value this version of the crate does not know, kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// Any settings provided for the resource to support its product's protocols
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ResourceProtocolSettings {
-    /// `experimentation`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub experimentation: Option<Experimentation>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Experimentation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Experimentation {
-    /// `edgeConfigId`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edge_config_id: Option<String>,
-    /// `edgeConfigSyncingEnabled`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edge_config_syncing_enabled: Option<bool>,
-    /// `edgeConfigTokenId`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edge_config_token_id: Option<String>,
+    pub metadata: Option<std::collections::BTreeMap<String, Metadata>>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -414,356 +63,110 @@ pub enum ResourceStatus {
     #[serde(untagged)]
     Unknown(String),
 }
-/// This object contains information related to a Vercel Sandbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Sandbox {
-    /// The time when the sandbox was aborted, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
+/// Any settings provided for the resource to support its product's protocols
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResourceProtocolSettings {
+    /// `experimentation`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aborted_at: Option<f64>,
-    /// The amount of CPU time the sandbox consumed, if available, in milliseconds. This value is only available once the sandbox is stopped, and only if it stopped successfully.
-    ///
-    /// Example: `42`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_cpu_duration_ms: Option<f64>,
-    /// The time when the sandbox was created, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    pub created_at: f64,
-    /// The working directory of the sandbox.
-    ///
-    /// Example: `"/vercel/sandbox"`
-    pub cwd: String,
-    /// The duration of the sandbox in milliseconds.
-    ///
-    /// Example: `3600000`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<f64>,
-    /// The unique identifier of the sandbox.
-    ///
-    /// Example: `"sbx_123a6c5209bc3778245d011443644c8d27dc2c50"`
-    pub id: String,
-    /// Memory allocated to this sandbox in MB.
-    ///
-    /// Example: `2048`
-    pub memory: f64,
-    /// `networkPolicy`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_policy: Option<SandboxNetworkPolicy>,
-    /// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
-    ///
-    /// Example: `{"in":12543852,"out":15368}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_transfer: Option<NetworkTransfer>,
-    /// The region where the sandbox is hosted.
-    ///
-    /// Example: `"iad1"`
-    pub region: String,
-    /// The time when the sandbox was requested, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    pub requested_at: f64,
-    /// The time when the sandbox was requested to stop, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_stop_at: Option<f64>,
-    /// The runtime of the sandbox.
-    ///
-    /// Example: `"node22"`
-    pub runtime: String,
-    /// The time when a snapshot was requested, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshotted_at: Option<f64>,
-    /// The unique identifier of the snapshot associated with this sandbox, if any.
-    ///
-    /// Example: `"snap_123a6c5209bc3778245d011443644c8d27dc2c50"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_snapshot_id: Option<String>,
-    /// The time when the sandbox was started, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<f64>,
-    /// The status of the sandbox.
-    ///
-    /// Example: `"running"`
-    pub status: SandboxStatus,
-    /// The time when the sandbox was stopped, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stopped_at: Option<f64>,
-    /// The maximum amount of time the sandbox will run for in milliseconds.
-    ///
-    /// Example: `3600000`
-    pub timeout: f64,
-    /// The last time the sandbox was updated, in milliseconds since the epoch.
-    ///
-    /// Example: `1750344501629`
-    pub updated_at: f64,
-    /// Number of vCPUs allocated to this sandbox.
-    ///
-    /// Example: `2`
-    pub vcpus: f64,
+    pub experimentation: Option<Experimentation>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The network policy applied to this sandbox, if any.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SandboxNetworkPolicy {
-    /// List of IP address ranges (in CIDR notation) the sandbox is allowed to connect to.
-    ///
-    /// Example: `["10.0.0.0/8"]`
-    #[serde(rename = "allowedCIDRs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_cid_rs: Option<Vec<String>>,
-    /// List of domain names the sandbox is allowed to connect to. Supports wildcard patterns (e.g., "*.vercel.com" matches all subdomains).
-    ///
-    /// Example: `["api.vercel.com","*.example.com"]`
-    #[serde(rename = "allowedDomains")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_domains: Option<Vec<String>>,
-    /// List of IP address ranges (in CIDR notation) the sandbox is blocked from connecting to. These rules take precedence over all allowed rules.
-    ///
-    /// Example: `["10.0.0.0/8"]`
-    #[serde(rename = "deniedCIDRs")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub denied_cid_rs: Option<Vec<String>>,
-    /// HTTP header injection rules for outgoing requests matching specific domains.
-    #[serde(rename = "injectionRules")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub injection_rules: Option<Vec<SandboxInjectionRule>>,
-    /// The network policy mode.
-    /// - 'allow-all': All traffic is allowed.
-    /// - 'deny-all': All traffic is blocked.
-    /// - 'custom': Traffic is controlled by explicit allow/deny rules.
-    ///
-    /// Example: `"custom"`
-    pub mode: SandboxNetworkPolicyMode,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// SandboxInjectionRule.
+/// Experimentation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SandboxInjectionRule {
-    /// The domain (or pattern) that this injection rule applies to. Supports wildcards like *.vercel.com.
-    ///
-    /// Example: `"api.vercel.com"`
-    pub domain: String,
-    /// The names of HTTP headers that have value that will be injected for requests to this domain.
-    ///
-    /// Example: `["Authorization","X-API-Key"]`
+pub struct Experimentation {
+    /// `edgeConfigSyncingEnabled`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub header_names: Option<Vec<String>>,
+    pub edge_config_syncing_enabled: Option<bool>,
+    /// `edgeConfigId`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge_config_id: Option<String>,
+    /// `edgeConfigTokenId`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge_config_token_id: Option<String>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// The network policy mode.
-/// - 'allow-all': All traffic is allowed.
-/// - 'deny-all': All traffic is blocked.
-/// - 'custom': Traffic is controlled by explicit allow/deny rules.
+/// The notification, if set, displayed to the user when viewing the resource in Vercel
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceNotification {
+    /// `level`
+    pub level: Level,
+    /// `title`
+    pub title: String,
+    /// `message`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `href`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Level values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum SandboxNetworkPolicyMode {
-    /// `allow-all`
-    #[serde(rename = "allow-all")]
-    AllowAll,
-    /// `deny-all`
-    #[serde(rename = "deny-all")]
-    DenyAll,
-    /// `custom`
-    #[serde(rename = "custom")]
-    Custom,
+pub enum Level {
+    /// `error`
+    #[serde(rename = "error")]
+    Error,
+    /// `info`
+    #[serde(rename = "info")]
+    Info,
+    /// `warn`
+    #[serde(rename = "warn")]
+    Warn,
     /// A value this version of the crate does not know, kept as sent.
     #[serde(untagged)]
     Unknown(String),
 }
-/// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NetworkTransfer {
-    /// `egress`
-    pub egress: f64,
-    /// `ingress`
-    pub ingress: f64,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// The status of the sandbox.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum SandboxStatus {
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `aborted`
-    #[serde(rename = "aborted")]
-    Aborted,
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `stopping`
-    #[serde(rename = "stopping")]
-    Stopping,
-    /// `snapshotting`
-    #[serde(rename = "snapshotting")]
-    Snapshotting,
-    /// `running`
-    #[serde(rename = "running")]
-    Running,
-    /// `stopped`
-    #[serde(rename = "stopped")]
-    Stopped,
-    /// A value this version of the crate does not know, kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// Clone a Git repository into the sandbox.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxGitSource {
-    /// Create a shallow clone with history truncated to the specified number of commits. Useful for faster cloning of large repositories.
-    ///
-    /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depth: Option<i64>,
-    /// Password or personal access token for Git authentication. Required together with username for private repositories.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    /// The specific commit SHA, branch name, or tag to checkout after cloning.
-    ///
-    /// Example: `"main"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<String>,
-    /// Indicates the source is a Git repository.
-    pub type_: SandboxGitSourceType,
-    /// The URL of the Git repository to clone.
-    ///
-    /// Example: `"https://github.com/vercel/next.js.git"`
-    pub url: String,
-    /// Username for Git authentication. Required together with password for private repositories.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Indicates the source is a Git repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum SandboxGitSourceType {
-    #[doc = concat!(" `", "git", "`")]
-    #[default]
-    #[serde(rename = "git")]
-    Git,
-}
-/// SandboxPublicRoute.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SandboxPublicRoute {
-    /// The user port number that the route is mapped to.
-    pub port: f64,
-    /// The subdomain assigned to this route.
-    pub subdomain: String,
-    /// Whether the route is reserved by the system (e.g. for internal use).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-    /// A public URL to access the corresponding port in the Sandbox.
-    pub url: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Restore the sandbox filesystem from an existing snapshot.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxSnapshotSource {
-    /// The unique identifier of the snapshot to restore.
-    ///
-    /// Example: `"snap_abc123"`
-    pub snapshot_id: String,
-    /// Indicates the source is a snapshot.
-    pub type_: SandboxSnapshotSourceType,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Indicates the source is a snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum SandboxSnapshotSourceType {
-    #[doc = concat!(" `", "snapshot", "`")]
-    #[default]
-    #[serde(rename = "snapshot")]
-    Snapshot,
-}
-/// One of the shapes of SandboxSource.
+/// One of the shapes of Metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum SandboxSource {
-    /// `type`: `git`
-    Git(SandboxGitSource),
-    /// `type`: `tarball`
-    Tarball(SandboxTarballSource),
-    /// `type`: `snapshot`
-    Snapshot(SandboxSnapshotSource),
+pub enum Metadata {
+    /// Numbers
+    Numbers(Vec<f64>),
+    /// Strings
+    Strings(Vec<String>),
+    /// Number
+    Number(f64),
+    /// Bool
+    Bool(bool),
+    /// String
+    String(String),
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
-}
-/// Download and extract a gzipped tarball into the sandbox.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SandboxTarballSource {
-    /// Indicates the source is a tarball.
-    pub type_: SandboxTarballSourceType,
-    /// URL of a gzipped tarball (.tar.gz) to download and extract.
-    ///
-    /// Example: `"https://example.com/project.tar.gz"`
-    pub url: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Indicates the source is a tarball.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum SandboxTarballSourceType {
-    #[doc = concat!(" `", "tarball", "`")]
-    #[default]
-    #[serde(rename = "tarball")]
-    Tarball,
 }
 /// SdkKey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SdkKey {
-    /// `createdAt`
-    pub created_at: f64,
-    /// `createdBy`
-    pub created_by: String,
-    /// `deletedAt`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
-    /// `environment`
-    pub environment: String,
     /// `hashKey`
     pub hash_key: String,
-    /// `label`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Partially-masked representation of the SDK key value, safe to display in UIs. The value is the `vf__` prefix followed by the first 3 characters of the secret portion and a fixed 8-character `*` mask (e.g. `vf_server_abc********`).
-    pub partial_key_value: String,
     /// `projectId`
     pub project_id: String,
     /// `type`
     pub type_: SdkKeyType,
+    /// `environment`
+    pub environment: String,
+    /// `createdBy`
+    pub created_by: String,
+    /// `createdAt`
+    pub created_at: f64,
     /// `updatedAt`
     pub updated_at: f64,
+    /// `label`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `deletedAt`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<f64>,
+    /// Partially-masked representation of the SDK key value, safe to display in UIs. The value is the `vf__` prefix followed by the first 3 characters of the secret portion and a fixed 8-character `*` mask (e.g. `vf_server_abc********`).
+    pub partial_key_value: String,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -785,86 +188,21 @@ pub enum SdkKeyType {
     #[serde(untagged)]
     Unknown(String),
 }
-/// UsageMetric.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageMetric {
-    /// Metric value for the day. Could be a final or an interim value for the day.
-    pub day_value: f64,
-    /// Metric name.
-    pub name: String,
-    /// Metric value for the billing period. Could be a final or an interim value for the period.
-    pub period_value: f64,
-    /// The limit value of the metric for a billing period, if a limit is defined by the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan_value: Option<f64>,
-    /// Partner's resource ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_id: Option<String>,
-    /// Type of the metric.
-    /// - total: measured total value, such as Database size
-    /// - interval: usage during the period, such as i/o or number of queries.
-    /// - rate: rate of usage, such as queries per second.
-    pub type_: UsageMetricType,
-    /// Metric units. Example: "GB"
-    pub units: String,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Type of the metric.
-/// - total: measured total value, such as Database size
-/// - interval: usage during the period, such as i/o or number of queries.
-/// - rate: rate of usage, such as queries per second.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum UsageMetricType {
-    /// `total`
-    #[serde(rename = "total")]
-    Total,
-    /// `interval`
-    #[serde(rename = "interval")]
-    Interval,
-    /// `rate`
-    #[serde(rename = "rate")]
-    Rate,
-    /// A value this version of the crate does not know, kept as sent.
-    #[serde(untagged)]
-    Unknown(String),
-}
-/// Webhook.
+/// PrepaymentBalance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Webhook {
-    /// A number containing the date when the webhook was created in in milliseconds
-    ///
-    /// Example: `1567024758130`
-    pub created_at: f64,
-    /// The webhooks events
-    ///
-    /// Example: `["deployment.created"]`
-    pub events: Vec<WebhookEvent>,
-    /// The webhook id
-    ///
-    /// Example: `"account_hook_GflD6EYyo7F4ViYS"`
-    pub id: String,
-    /// The unique ID of the team the webhook belongs to
-    ///
-    /// Example: `"ZspSRT4ljIEEmMHgoDwKWDei"`
-    pub owner_id: String,
-    /// The ID of the projects the webhook is associated with
-    ///
-    /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
+pub struct PrepaymentBalance {
+    /// Partner's resource ID, exclude if credits are tied to the installation and not an individual resource.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    /// A number containing the date when the webhook was updated in in milliseconds
-    ///
-    /// Example: `1567024758130`
-    pub updated_at: f64,
-    /// A string with the URL of the webhook
-    ///
-    /// Example: `"https://my-webhook.com"`
-    pub url: String,
+    pub resource_id: Option<String>,
+    /// A human-readable description of the credits the user currently has, e.g. "2,000 Tokens"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// The name of the credits, for display purposes, e.g. "Tokens"
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_label: Option<String>,
+    /// The dollar value of the credit balance, in USD and provided in cents, which is used to trigger automatic purchase thresholds.
+    pub currency_value_in_cents: f64,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1213,20 +551,97 @@ pub enum WebhookEvent {
     #[serde(untagged)]
     Unknown(String),
 }
+/// Webhook.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    /// The webhooks events
+    ///
+    /// Example: `["deployment.created"]`
+    pub events: Vec<WebhookEvent>,
+    /// The webhook id
+    ///
+    /// Example: `"account_hook_GflD6EYyo7F4ViYS"`
+    pub id: String,
+    /// A string with the URL of the webhook
+    ///
+    /// Example: `"https://my-webhook.com"`
+    pub url: String,
+    /// The unique ID of the team the webhook belongs to
+    ///
+    /// Example: `"ZspSRT4ljIEEmMHgoDwKWDei"`
+    pub owner_id: String,
+    /// A number containing the date when the webhook was created in in milliseconds
+    ///
+    /// Example: `1567024758130`
+    pub created_at: f64,
+    /// A number containing the date when the webhook was updated in in milliseconds
+    ///
+    /// Example: `1567024758130`
+    pub updated_at: f64,
+    /// The ID of the projects the webhook is associated with
+    ///
+    /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// WebhookWithProjectsMetadata.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookWithProjectsMetadata {
+    /// The webhooks events
+    ///
+    /// Example: `["deployment.created"]`
+    pub events: Vec<WebhookEvent>,
+    /// The webhook id
+    ///
+    /// Example: `"account_hook_GflD6EYyo7F4ViYS"`
+    pub id: String,
+    /// A string with the URL of the webhook
+    ///
+    /// Example: `"https://my-webhook.com"`
+    pub url: String,
+    /// The unique ID of the team the webhook belongs to
+    ///
+    /// Example: `"ZspSRT4ljIEEmMHgoDwKWDei"`
+    pub owner_id: String,
+    /// A number containing the date when the webhook was created in in milliseconds
+    ///
+    /// Example: `1567024758130`
+    pub created_at: f64,
+    /// A number containing the date when the webhook was updated in in milliseconds
+    ///
+    /// Example: `1567024758130`
+    pub updated_at: f64,
+    /// The ID of the projects the webhook is associated with
+    ///
+    /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_ids: Option<Vec<String>>,
+    /// `projectsMetadata`
+    #[serde(deserialize_with = "Option::deserialize")]
+    pub projects_metadata: Option<Vec<WebhookProjectMetadata>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// WebhookProjectMetadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookProjectMetadata {
+    /// `id`
+    pub id: String,
+    /// `name`
+    pub name: String,
     /// `framework`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
-    /// `id`
-    pub id: String,
     /// `latestDeployment`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_deployment: Option<String>,
-    /// `name`
-    pub name: String,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1446,42 +861,687 @@ pub enum Framework {
     #[serde(untagged)]
     Unknown(String),
 }
-/// WebhookWithProjectsMetadata.
+/// ExperimentationItem.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WebhookWithProjectsMetadata {
-    /// A number containing the date when the webhook was created in in milliseconds
-    ///
-    /// Example: `1567024758130`
-    pub created_at: f64,
-    /// The webhooks events
-    ///
-    /// Example: `["deployment.created"]`
-    pub events: Vec<WebhookEvent>,
-    /// The webhook id
-    ///
-    /// Example: `"account_hook_GflD6EYyo7F4ViYS"`
+pub struct ExperimentationItem {
+    /// `id`
     pub id: String,
-    /// The unique ID of the team the webhook belongs to
-    ///
-    /// Example: `"ZspSRT4ljIEEmMHgoDwKWDei"`
-    pub owner_id: String,
-    /// The ID of the projects the webhook is associated with
-    ///
-    /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
+    /// `slug`
+    pub slug: String,
+    /// `origin`
+    pub origin: String,
+    /// `category`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
-    /// A number containing the date when the webhook was updated in in milliseconds
+    pub category: Option<Category>,
+    /// `name`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `isArchived`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_archived: Option<bool>,
+    /// `createdAt`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    /// `updatedAt`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<f64>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Category values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Category {
+    /// `experiment`
+    #[serde(rename = "experiment")]
+    Experiment,
+    /// `flag`
+    #[serde(rename = "flag")]
+    Flag,
+    /// A value this version of the crate does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// Cert.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cert {
+    /// `id`
+    pub id: String,
+    /// `createdAt`
+    pub created_at: f64,
+    /// `expiresAt`
+    pub expires_at: f64,
+    /// `autoRenew`
+    pub auto_renew: bool,
+    /// `cns`
+    pub cns: Vec<String>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// BillingItem.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingItem {
+    /// Partner's billing plan ID.
+    pub billing_plan_id: String,
+    /// Partner's resource ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Line item name.
+    pub name: String,
+    /// Line item details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Price per unit.
+    pub price: String,
+    /// Quantity of units.
+    pub quantity: f64,
+    /// Units of the quantity.
+    pub units: String,
+    /// Total amount.
+    pub total: String,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// BillingDiscount.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingDiscount {
+    /// Partner's billing plan ID.
+    pub billing_plan_id: String,
+    /// Partner's resource ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start and end are only needed if different from the period's start/end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Discount name.
+    pub name: String,
+    /// Discount details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Discount amount.
+    pub amount: String,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// BillingItemsWithDiscounts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BillingItemsWithDiscounts {
+    /// `items`
+    pub items: Vec<BillingItem>,
+    /// `discounts`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discounts: Option<Vec<BillingDiscount>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// UsageMetric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UsageMetric {
+    /// Partner's resource ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// Metric name.
+    pub name: String,
+    /// Type of the metric.
+    /// - total: measured total value, such as Database size
+    /// - interval: usage during the period, such as i/o or number of queries.
+    /// - rate: rate of usage, such as queries per second.
+    pub type_: UsageMetricType,
+    /// Metric units. Example: "GB"
+    pub units: String,
+    /// Metric value for the day. Could be a final or an interim value for the day.
+    pub day_value: f64,
+    /// Metric value for the billing period. Could be a final or an interim value for the period.
+    pub period_value: f64,
+    /// The limit value of the metric for a billing period, if a limit is defined by the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_value: Option<f64>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Type of the metric.
+/// - total: measured total value, such as Database size
+/// - interval: usage during the period, such as i/o or number of queries.
+/// - rate: rate of usage, such as queries per second.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum UsageMetricType {
+    /// `total`
+    #[serde(rename = "total")]
+    Total,
+    /// `interval`
+    #[serde(rename = "interval")]
+    Interval,
+    /// `rate`
+    #[serde(rename = "rate")]
+    Rate,
+    /// A value this version of the crate does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// One of the shapes of SandboxSource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SandboxSource {
+    /// `type`: `git`
+    Git(SandboxGitSource),
+    /// `type`: `tarball`
+    Tarball(SandboxTarballSource),
+    /// `type`: `snapshot`
+    Snapshot(SandboxSnapshotSource),
+    /// A shape this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+/// Clone a Git repository into the sandbox.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxGitSource {
+    /// Indicates the source is a Git repository.
+    pub type_: SandboxGitSourceType,
+    /// The URL of the Git repository to clone.
     ///
-    /// Example: `1567024758130`
-    pub updated_at: f64,
-    /// A string with the URL of the webhook
-    ///
-    /// Example: `"https://my-webhook.com"`
+    /// Example: `"https://github.com/vercel/next.js.git"`
     pub url: String,
-    /// `projectsMetadata`
-    #[serde(deserialize_with = "Option::deserialize")]
-    pub projects_metadata: Option<Vec<WebhookProjectMetadata>>,
+    /// Username for Git authentication. Required together with password for private repositories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Password or personal access token for Git authentication. Required together with username for private repositories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Create a shallow clone with history truncated to the specified number of commits. Useful for faster cloning of large repositories.
+    ///
+    /// Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depth: Option<i64>,
+    /// The specific commit SHA, branch name, or tag to checkout after cloning.
+    ///
+    /// Example: `"main"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Indicates the source is a Git repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum SandboxGitSourceType {
+    #[doc = concat!(" `", "git", "`")]
+    #[default]
+    #[serde(rename = "git")]
+    Git,
+}
+/// Download and extract a gzipped tarball into the sandbox.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxTarballSource {
+    /// Indicates the source is a tarball.
+    pub type_: SandboxTarballSourceType,
+    /// URL of a gzipped tarball (.tar.gz) to download and extract.
+    ///
+    /// Example: `"https://example.com/project.tar.gz"`
+    pub url: String,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Indicates the source is a tarball.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum SandboxTarballSourceType {
+    #[doc = concat!(" `", "tarball", "`")]
+    #[default]
+    #[serde(rename = "tarball")]
+    Tarball,
+}
+/// Restore the sandbox filesystem from an existing snapshot.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxSnapshotSource {
+    /// Indicates the source is a snapshot.
+    pub type_: SandboxSnapshotSourceType,
+    /// The unique identifier of the snapshot to restore.
+    ///
+    /// Example: `"snap_abc123"`
+    pub snapshot_id: String,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Indicates the source is a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum SandboxSnapshotSourceType {
+    #[doc = concat!(" `", "snapshot", "`")]
+    #[default]
+    #[serde(rename = "snapshot")]
+    Snapshot,
+}
+/// Network access policy for the sandbox.
+/// Controls which external hosts the sandbox can communicate with.
+/// Use "allow-all" mode to allow all traffic, "deny-all" to block all traffic or "custom" to provide specific rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateSandboxNetworkPolicy {
+    /// The network access policy mode. Use "allow-all" to permit all outbound traffic. Use "deny-all" to block all outbound traffic. Use "custom" to specify explicit allow/deny rules.
+    ///
+    /// Example: `"custom"`
+    pub mode: CreateSandboxNetworkPolicyMode,
+    /// List of domain names the sandbox is allowed to connect to. Only applies when mode is "custom". Supports wildcard patterns (e.g., "*.example.com" matches all subdomains).
+    ///
+    /// Example: `["api.github.com","*.npmjs.org"]`
+    #[serde(rename = "allowedDomains")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_domains: Option<Vec<String>>,
+    /// List of IP address ranges (in CIDR notation) the sandbox is allowed to connect to. Traffic to these addresses bypasses domain-based restrictions.
+    ///
+    /// Example: `["35.192.0.0/12","104.16.0.0/12"]`
+    #[serde(rename = "allowedCIDRs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_cid_rs: Option<Vec<String>>,
+    /// List of IP address ranges (in CIDR notation) the sandbox is blocked from connecting to. These rules take precedence over all allowed rules.
+    ///
+    /// Example: `["35.192.0.0/12"]`
+    #[serde(rename = "deniedCIDRs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_cid_rs: Option<Vec<String>>,
+    /// HTTP header injection rules for outgoing requests matching specific domains. Traffic to matching domains will be intercepted instead of proxied through encrypted connections.
+    #[serde(rename = "injectionRules")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub injection_rules: Option<Vec<CreateSandboxInjectionRule>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The network access policy mode. Use "allow-all" to permit all outbound traffic. Use "deny-all" to block all outbound traffic. Use "custom" to specify explicit allow/deny rules.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum CreateSandboxNetworkPolicyMode {
+    /// `allow-all`
+    #[serde(rename = "allow-all")]
+    AllowAll,
+    /// `deny-all`
+    #[serde(rename = "deny-all")]
+    DenyAll,
+    /// `custom`
+    #[serde(rename = "custom")]
+    Custom,
+    /// `default-allow`
+    #[serde(rename = "default-allow")]
+    DefaultAllow,
+    /// `default-deny`
+    #[serde(rename = "default-deny")]
+    DefaultDeny,
+    /// A value this version of the crate does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// CreateSandboxInjectionRule.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateSandboxInjectionRule {
+    /// The domain (or pattern) of requests to add headers for. Supports wildcards like *.example.com.
+    pub domain: String,
+    /// HTTP headers to inject into requests for this domain. Existing headers with the same name will be overridden.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// `match`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_: Option<SandboxInjectionRuleMatch>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Optional L7 match. When provided, the injection rule only applies to requests that satisfy every specified dimension. When multiple injection rules target the same domain they are evaluated in order and the first match wins; a rule without `match` matches any request and shadows later rules for the same domain.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxInjectionRuleMatch {
+    /// Match on the request path. Comparison is case-sensitive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<SandboxValueMatcher>,
+    /// HTTP methods to match. Any single match succeeds (OR semantics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Vec<String>>,
+    /// Query-string entry matchers. Multiple entries are ANDed. Query parameter names and values are both compared case-sensitively (RFC 3986). When a request has multiple values for the same key, any matching value satisfies the matcher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_string: Option<Vec<SandboxEntryMatcher>>,
+    /// Header matchers. Multiple entries are ANDed. Header names are compared case-insensitively (RFC 9110); header values are compared case-sensitively. When a request has multiple values for the same header, any matching value satisfies the matcher.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<SandboxEntryMatcher>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// SandboxValueMatcher.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxValueMatcher {
+    /// Match the value exactly. Case-sensitive for paths, header values, and methods; case-insensitive for domains and header keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<String>,
+    /// Match values that start with the given prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts_with: Option<String>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// SandboxEntryMatcher.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SandboxEntryMatcher {
+    /// Matcher for the entry key (header name or query key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<SandboxValueMatcher>,
+    /// Matcher for the entry value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<SandboxValueMatcher>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// This object contains information related to a Vercel Sandbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sandbox {
+    /// The unique identifier of the sandbox.
+    ///
+    /// Example: `"sbx_123a6c5209bc3778245d011443644c8d27dc2c50"`
+    pub id: String,
+    /// Memory allocated to this sandbox in MB.
+    ///
+    /// Example: `2048`
+    pub memory: f64,
+    /// Number of vCPUs allocated to this sandbox.
+    ///
+    /// Example: `2`
+    pub vcpus: f64,
+    /// The region where the sandbox is hosted.
+    ///
+    /// Example: `"iad1"`
+    pub region: String,
+    /// The runtime of the sandbox.
+    ///
+    /// Example: `"node22"`
+    pub runtime: String,
+    /// The maximum amount of time the sandbox will run for in milliseconds.
+    ///
+    /// Example: `3600000`
+    pub timeout: f64,
+    /// The status of the sandbox.
+    ///
+    /// Example: `"running"`
+    pub status: SandboxStatus,
+    /// The time when the sandbox was requested, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    pub requested_at: f64,
+    /// The time when the sandbox was started, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<f64>,
+    /// The working directory of the sandbox.
+    ///
+    /// Example: `"/vercel/sandbox"`
+    pub cwd: String,
+    /// The time when the sandbox was requested to stop, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_stop_at: Option<f64>,
+    /// The time when the sandbox was stopped, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<f64>,
+    /// The time when the sandbox was aborted, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aborted_at: Option<f64>,
+    /// The duration of the sandbox in milliseconds.
+    ///
+    /// Example: `3600000`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// The unique identifier of the snapshot associated with this sandbox, if any.
+    ///
+    /// Example: `"snap_123a6c5209bc3778245d011443644c8d27dc2c50"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_snapshot_id: Option<String>,
+    /// The time when a snapshot was requested, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshotted_at: Option<f64>,
+    /// The time when the sandbox was created, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    pub created_at: f64,
+    /// The last time the sandbox was updated, in milliseconds since the epoch.
+    ///
+    /// Example: `1750344501629`
+    pub updated_at: f64,
+    /// `networkPolicy`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<SandboxNetworkPolicy>,
+    /// The amount of CPU time the sandbox consumed, if available, in milliseconds. This value is only available once the sandbox is stopped, and only if it stopped successfully.
+    ///
+    /// Example: `42`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_cpu_duration_ms: Option<f64>,
+    /// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
+    ///
+    /// Example: `{"in":12543852,"out":15368}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_transfer: Option<NetworkTransfer>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The status of the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SandboxStatus {
+    /// `failed`
+    #[serde(rename = "failed")]
+    Failed,
+    /// `aborted`
+    #[serde(rename = "aborted")]
+    Aborted,
+    /// `pending`
+    #[serde(rename = "pending")]
+    Pending,
+    /// `stopping`
+    #[serde(rename = "stopping")]
+    Stopping,
+    /// `snapshotting`
+    #[serde(rename = "snapshotting")]
+    Snapshotting,
+    /// `running`
+    #[serde(rename = "running")]
+    Running,
+    /// `stopped`
+    #[serde(rename = "stopped")]
+    Stopped,
+    /// A value this version of the crate does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// The network policy applied to this sandbox, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxNetworkPolicy {
+    /// The network policy mode.
+    /// - 'allow-all': All traffic is allowed.
+    /// - 'deny-all': All traffic is blocked.
+    /// - 'custom': Traffic is controlled by explicit allow/deny rules.
+    ///
+    /// Example: `"custom"`
+    pub mode: SandboxNetworkPolicyMode,
+    /// List of domain names the sandbox is allowed to connect to. Supports wildcard patterns (e.g., "*.vercel.com" matches all subdomains).
+    ///
+    /// Example: `["api.vercel.com","*.example.com"]`
+    #[serde(rename = "allowedDomains")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_domains: Option<Vec<String>>,
+    /// List of IP address ranges (in CIDR notation) the sandbox is allowed to connect to.
+    ///
+    /// Example: `["10.0.0.0/8"]`
+    #[serde(rename = "allowedCIDRs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_cid_rs: Option<Vec<String>>,
+    /// List of IP address ranges (in CIDR notation) the sandbox is blocked from connecting to. These rules take precedence over all allowed rules.
+    ///
+    /// Example: `["10.0.0.0/8"]`
+    #[serde(rename = "deniedCIDRs")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_cid_rs: Option<Vec<String>>,
+    /// HTTP header injection rules for outgoing requests matching specific domains.
+    #[serde(rename = "injectionRules")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub injection_rules: Option<Vec<SandboxInjectionRule>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The network policy mode.
+/// - 'allow-all': All traffic is allowed.
+/// - 'deny-all': All traffic is blocked.
+/// - 'custom': Traffic is controlled by explicit allow/deny rules.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SandboxNetworkPolicyMode {
+    /// `allow-all`
+    #[serde(rename = "allow-all")]
+    AllowAll,
+    /// `deny-all`
+    #[serde(rename = "deny-all")]
+    DenyAll,
+    /// `custom`
+    #[serde(rename = "custom")]
+    Custom,
+    /// A value this version of the crate does not know, kept as sent.
+    #[serde(untagged)]
+    Unknown(String),
+}
+/// SandboxInjectionRule.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxInjectionRule {
+    /// The domain (or pattern) that this injection rule applies to. Supports wildcards like *.vercel.com.
+    ///
+    /// Example: `"api.vercel.com"`
+    pub domain: String,
+    /// The names of HTTP headers that have value that will be injected for requests to this domain.
+    ///
+    /// Example: `["Authorization","X-API-Key"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_names: Option<Vec<String>>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NetworkTransfer {
+    /// `ingress`
+    pub ingress: f64,
+    /// `egress`
+    pub egress: f64,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// SandboxPublicRoute.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SandboxPublicRoute {
+    /// A public URL to access the corresponding port in the Sandbox.
+    pub url: String,
+    /// The user port number that the route is mapped to.
+    pub port: f64,
+    /// The subdomain assigned to this route.
+    pub subdomain: String,
+    /// Whether the route is reserved by the system (e.g. for internal use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// GetIntegrationResourcesResponse.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetIntegrationResourcesResponse {
+    /// `resources`
+    pub resources: Vec<Resource>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// GetSdkKeysResponse.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetSdkKeysResponse {
+    /// `data`
+    pub data: Vec<SdkKey>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// SubmitPrepaymentBalancesRequest.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubmitPrepaymentBalancesRequest {
+    /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// `balances`
+    pub balances: Vec<PrepaymentBalance>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// One of the shapes of GetWebhooksResponse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GetWebhooksResponse {
+    /// WebhookWithProjectsMetadatas
+    WebhookWithProjectsMetadatas(Vec<WebhookWithProjectsMetadata>),
+    /// Webhooks
+    Webhooks(Vec<Webhook>),
+    /// A shape this version of the crate does not know, kept as sent.
+    Unknown(serde_json::Value),
+}
+/// PostInstallationResourceExperimentationItemsRequest.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PostInstallationResourceExperimentationItemsRequest {
+    /// `items`
+    pub items: Vec<ExperimentationItem>,
+    /// Properties not described by the spec, kept as sent.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+/// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Period {
+    /// `start`
+    pub start: chrono::DateTime<chrono::Utc>,
+    /// `end`
+    pub end: chrono::DateTime<chrono::Utc>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1497,68 +1557,19 @@ pub enum Billing {
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
-/// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Period {
-    /// `end`
-    pub end: chrono::DateTime<chrono::Utc>,
-    /// `start`
-    pub start: chrono::DateTime<chrono::Utc>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
 /// SubmitBillingDataRequest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitBillingDataRequest {
-    /// Billing data (interim invoicing data).
-    pub billing: Billing,
+    /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
     /// End of Day, the UTC datetime for when the end of the billing/usage day is in UTC time. This tells us which day the usage data is for, and also allows for your "end of day" to be different from UTC 00:00:00. eod must be within the period dates, and cannot be older than 24h earlier from our server's current time.
     pub eod: chrono::DateTime<chrono::Utc>,
     /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
     pub period: Period,
-    /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
-    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Billing data (interim invoicing data).
+    pub billing: Billing,
     /// `usage`
     pub usage: Vec<UsageMetric>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// SubmitPrepaymentBalancesRequest.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SubmitPrepaymentBalancesRequest {
-    /// `balances`
-    pub balances: Vec<PrepaymentBalance>,
-    /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
-    pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// GetIntegrationResourcesResponse.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetIntegrationResourcesResponse {
-    /// `resources`
-    pub resources: Vec<Resource>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// PostInstallationResourceExperimentationItemsRequest.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PostInstallationResourceExperimentationItemsRequest {
-    /// `items`
-    pub items: Vec<ExperimentationItem>,
-    /// Properties not described by the spec, kept as sent.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// GetSdkKeysResponse.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetSdkKeysResponse {
-    /// `data`
-    pub data: Vec<SdkKey>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1566,16 +1577,16 @@ pub struct GetSdkKeysResponse {
 /// Resources to define the VM
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Resources {
-    /// The amount of memory in megabytes to allocate to the sandbox. Must equal vcpus * 2048.
-    ///
-    /// Example: `4096`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory: Option<i64>,
     /// The number of virtual CPUs to allocate to the sandbox. Must be 1, or an even number.
     ///
     /// Example: `2`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcpus: Option<i64>,
+    /// The amount of memory in megabytes to allocate to the sandbox. Must equal vcpus * 2048.
+    ///
+    /// Example: `4096`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1604,24 +1615,6 @@ pub enum Runtime {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateSandboxRequest {
-    /// Default environment variables for the sandbox. These are inherited by all commands unless overridden.
-    ///
-    /// Example: `{"HELLO":"world","NODE_ENV":"production"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::collections::BTreeMap<String, String>>,
-    /// `networkPolicy`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_policy: Option<CreateSandboxNetworkPolicy>,
-    /// List of ports to expose from the sandbox. Each port will be accessible via a unique URL. Maximum of 15 ports can be exposed.
-    ///
-    /// Example: `[3000,4000]`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<Vec<i64>>,
-    /// The target project slug or ID in which the sandbox will be assigned to.
-    ///
-    /// Example: `"prj_abc123"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
     /// Resources to define the VM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
@@ -1633,11 +1626,29 @@ pub struct CreateSandboxRequest {
     /// `source`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SandboxSource>,
+    /// The target project slug or ID in which the sandbox will be assigned to.
+    ///
+    /// Example: `"prj_abc123"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// List of ports to expose from the sandbox. Each port will be accessible via a unique URL. Maximum of 15 ports can be exposed.
+    ///
+    /// Example: `[3000,4000]`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<i64>>,
     /// Maximum duration in milliseconds that the sandbox can run before being automatically stopped.
     ///
     /// Example: `300000`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// `networkPolicy`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<CreateSandboxNetworkPolicy>,
+    /// Default environment variables for the sandbox. These are inherited by all commands unless overridden.
+    ///
+    /// Example: `{"NODE_ENV":"production","HELLO":"world"}`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1645,22 +1656,11 @@ pub struct CreateSandboxRequest {
 /// CreateSandboxResponse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateSandboxResponse {
-    /// `routes`
-    pub routes: Vec<SandboxPublicRoute>,
     /// `sandbox`
     pub sandbox: Sandbox,
+    /// `routes`
+    pub routes: Vec<SandboxPublicRoute>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// One of the shapes of GetWebhooksResponse.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum GetWebhooksResponse {
-    /// WebhookWithProjectsMetadatas
-    WebhookWithProjectsMetadatas(Vec<WebhookWithProjectsMetadata>),
-    /// Webhooks
-    Webhooks(Vec<Webhook>),
-    /// A shape this version of the crate does not know, kept as sent.
-    Unknown(serde_json::Value),
 }

@@ -6,27 +6,6 @@ use super::types::*;
 use crate::{Client, Response, Result};
 use reqwest::Method;
 impl Client {
-    /// Get a list of webhooks
-    ///
-    /// `GET /v1/webhooks`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](crate::Error::Api) with one of these statuses:
-    ///
-    /// - `400`: One of the provided values in the request query is invalid.
-    /// - `401`: The request is not authorized.
-    /// - `403`: You do not have permission to access this resource.
-    pub async fn get_webhooks(
-        &self,
-        params: &GetWebhooksParams,
-    ) -> Result<Response<GetWebhooksResponse>> {
-        self.call(Method::GET, "getWebhooks", "/v1/webhooks", &[])
-            .team_scope(params.team_id.as_deref(), params.slug.as_deref())
-            .query("projectId", &params.project_id)
-            .send_json()
-            .await
-    }
     /// Get a webhook
     ///
     /// `GET /v1/webhooks/{id}`
@@ -45,6 +24,27 @@ impl Client {
     ) -> Result<Response<Webhook>> {
         self.call(Method::GET, "getWebhook", "/v1/webhooks/{id}", &[id])
             .team_scope(params.team_id.as_deref(), params.slug.as_deref())
+            .send_json()
+            .await
+    }
+    /// Get a list of webhooks
+    ///
+    /// `GET /v1/webhooks`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) with one of these statuses:
+    ///
+    /// - `400`: One of the provided values in the request query is invalid.
+    /// - `401`: The request is not authorized.
+    /// - `403`: You do not have permission to access this resource.
+    pub async fn get_webhooks(
+        &self,
+        params: &GetWebhooksParams,
+    ) -> Result<Response<GetWebhooksResponse>> {
+        self.call(Method::GET, "getWebhooks", "/v1/webhooks", &[])
+            .team_scope(params.team_id.as_deref(), params.slug.as_deref())
+            .query("projectId", &params.project_id)
             .send_json()
             .await
     }
