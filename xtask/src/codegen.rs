@@ -7,6 +7,7 @@
 //! is replaced whole, or not at all.
 
 pub mod docs;
+pub mod emit_conformance;
 pub mod emit_examples;
 pub mod emit_ops;
 pub mod emit_types;
@@ -105,6 +106,17 @@ fn source_name(spec: &Path) -> String {
 pub fn examples_test(generated: &Generated) -> Result<String, SpecError> {
     let file: syn::File = syn::parse2(emit_examples::emit_examples(&generated.api))
         .map_err(|e| SpecError::new("", format!("internal error: examples test does not parse: {e}")))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The conformance test (`tests/conformance.rs`) for a crate scaffolded around
+/// `generated`, which was generated from `spec`: every operation, with
+/// arguments built from the spec, against the server at `VERCEL_API_URL`.
+pub fn conformance_test(generated: &Generated, spec: &Path) -> Result<String, SpecError> {
+    let bytes = std::fs::read(spec).map_err(|e| SpecError::new("", format!("cannot read {}: {e}", spec.display())))?;
+    let raw = load::load_bytes(&bytes)?.raw;
+    let file: syn::File = syn::parse2(emit_conformance::emit_conformance(&generated.api, &raw))
+        .map_err(|e| SpecError::new("", format!("internal error: conformance test does not parse: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
 

@@ -57,6 +57,27 @@ fn recursion_compile() {
     check_fixture("recursion");
 }
 
+/// The `…_stream` methods generated from `pagination.yaml`, run against a
+/// local server inside that crate (`tests/fixture_tests/pagination.rs`).
+#[test]
+fn pagination_streams_work() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pagination.yaml");
+    let generated = codegen::generate(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+    let dir = codegen::workspace_root().join("target/fixture-crates/pagination");
+    let test = include_str!("fixture_tests/pagination.rs").to_string();
+    let options = scaffold::Options { extra: [("tests/pagination.rs".to_string(), test)].into(), crate_tests: false };
+    scaffold::scaffold_with(&dir, &generated.files, &options).unwrap_or_else(|e| panic!("cannot scaffold: {e}"));
+    let output = scaffold::cargo(&dir, &["test", "--color", "never", "--test", "pagination"])
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "pagination tests failed in {}:\n{stdout}\n{stderr}", dir.display());
+    assert!(stdout.contains("7 passed"), "expected 7 pagination tests to run:\n{stdout}");
+}
+
 /// Each fixture has a test above.
 #[test]
 fn every_fixture_is_compiled() {
@@ -67,5 +88,5 @@ fn every_fixture_is_compiled() {
         .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(String::from))
         .collect();
     fixtures.sort();
-    assert_eq!(fixtures, ["names", "operations", "recursion", "shapes", "unions"]);
+    assert_eq!(fixtures, ["names", "operations", "pagination", "recursion", "shapes", "unions"]);
 }

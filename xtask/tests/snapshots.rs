@@ -18,7 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// Every spec that is snapshotted: `vercel` and the fixtures.
-const SPECS: &[&str] = &["vercel", "unions", "names", "shapes", "operations", "recursion"];
+const SPECS: &[&str] = &["vercel", "unions", "names", "shapes", "operations", "recursion", "pagination"];
 
 fn spec_path(name: &str) -> PathBuf {
     if name == "vercel" {
@@ -73,6 +73,11 @@ fn snapshot_shapes() {
 #[test]
 fn snapshot_operations() {
     snapshot("operations");
+}
+
+#[test]
+fn snapshot_pagination() {
+    snapshot("pagination");
 }
 
 #[test]

@@ -76,6 +76,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod nullable;
+mod number;
 pub mod pagination;
 mod ratelimit;
 mod retry;
@@ -85,6 +86,7 @@ pub use generated::{operations, types};
 
 pub use client::{Client, ClientBuilder, TeamScope};
 pub use error::{ApiError, DecodeError, Error, Result};
+pub use number::Number;
 pub use progenitor_client::ByteStream;
 /// A successful response: the decoded body (reachable through `Deref` and
 /// [`into_inner`](progenitor_client::ResponseValue::into_inner)), the status

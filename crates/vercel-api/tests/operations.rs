@@ -364,10 +364,10 @@ async fn get_integration_resources_request_and_response() {
     assert_eq!(notification.href.as_deref(), Some("https://partner.example.com/dashboard/db_8f2c1a"));
     let metadata = db.metadata.as_ref().unwrap();
     assert_eq!(metadata["region"], Metadata::String("iad1".into()));
-    assert_eq!(metadata["replicas"], Metadata::Number(3.0));
+    assert_eq!(metadata["replicas"], Metadata::Number(vercel_api::Number(3.0)));
     assert_eq!(metadata["highAvailability"], Metadata::Bool(true));
     assert_eq!(metadata["tags"], Metadata::Strings(vec!["prod".into(), "eu".into()]));
-    assert_eq!(metadata["ports"], Metadata::Numbers(vec![5432.0, 6432.0]));
+    assert_eq!(metadata["ports"], Metadata::Numbers(vec![vercel_api::Number(5432.0), vercel_api::Number(6432.0)]));
     assert_eq!(db.extra["ownerId"], "team_1a2b3c4d5e6f7g8h9i0j1k2l");
     assert_eq!(db.extra["createdAt"], 1717171717171_u64);
     assert_eq!(legacy.status, Some(ResourceStatus::Unknown("hibernating".into())));
@@ -471,13 +471,16 @@ async fn get_sdk_keys_request_and_response() {
     assert_eq!(keys[0].type_, SdkKeyType::Server);
     assert_eq!(keys[0].environment, "production");
     assert_eq!(keys[0].created_by, "usr_4Ft2wXv9kLmN");
-    assert_eq!((keys[0].created_at, keys[0].updated_at), (1718000000000.0, 1718000500000.0));
+    assert_eq!(
+        (keys[0].created_at, keys[0].updated_at),
+        (vercel_api::Number(1718000000000.0), vercel_api::Number(1718000500000.0))
+    );
     assert_eq!(keys[0].label.as_deref(), Some("Backend"));
     assert_eq!(keys[0].partial_key_value, "vf_server_abc********");
     assert_eq!(keys[0].deleted_at, None);
     assert_eq!(keys[0].extra["connectionString"], "flags:edgeConfigId=ecfg_x&edgeConfigItemKey=flags");
     assert_eq!(keys[1].type_, SdkKeyType::Unknown("edge".into()));
-    assert_eq!(keys[1].deleted_at, Some(1718100000000.0));
+    assert_eq!(keys[1].deleted_at, Some(vercel_api::Number(1718100000000.0)));
     assert_eq!(keys[1].label, None);
 }
 
@@ -531,10 +534,10 @@ fn balances() -> SubmitPrepaymentBalancesRequest {
                 resource_id: Some("db_8f2c1a".into()),
                 credit: Some("2,000 Tokens".into()),
                 name_label: Some("Tokens".into()),
-                currency_value_in_cents: 2000.0,
+                currency_value_in_cents: vercel_api::Number(2000.0),
                 extra: Default::default(),
             },
-            PrepaymentBalance { currency_value_in_cents: 150.5, ..Default::default() },
+            PrepaymentBalance { currency_value_in_cents: vercel_api::Number(150.5), ..Default::default() },
         ],
         extra: Default::default(),
     }
@@ -568,7 +571,6 @@ async fn submit_prepayment_balances_request() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: `type: number` fields are f64, so integer values go out as `2000.0` instead of `2000`"]
 async fn integer_numbers_are_sent_as_integers() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(201)).mount(&server).await;
@@ -656,7 +658,10 @@ async fn get_webhook_request_and_response() {
     assert_eq!(hook.id, "account_hook_GflD6EYyo7F4ViYS");
     assert_eq!(hook.url, "https://example.com/api/vercel-webhook");
     assert_eq!(hook.owner_id, "team_ZspSRT4ljIEEmMHgoDwKWDei");
-    assert_eq!((hook.created_at, hook.updated_at), (1567024758130.0, 1567024758999.0));
+    assert_eq!(
+        (hook.created_at, hook.updated_at),
+        (vercel_api::Number(1567024758130.0), vercel_api::Number(1567024758999.0))
+    );
     assert_eq!(hook.project_ids, Some(vec!["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB".to_owned()]));
     assert_eq!(
         hook.events,
@@ -918,8 +923,8 @@ fn experimentation_items() -> PostInstallationResourceExperimentationItemsReques
                 name: Some("New checkout".into()),
                 description: Some("One-page checkout vs. the current flow".into()),
                 is_archived: Some(false),
-                created_at: Some(1718000000000.0),
-                updated_at: Some(1718000500000.0),
+                created_at: Some(vercel_api::Number(1718000000000.0)),
+                updated_at: Some(vercel_api::Number(1718000500000.0)),
                 extra: Default::default(),
             },
             ExperimentationItem {
@@ -1045,7 +1050,10 @@ async fn get_cert_by_id_request_and_response() {
 
     let cert = response.into_inner();
     assert_eq!(cert.id, "cert_a1b2c3d4e5f6");
-    assert_eq!((cert.created_at, cert.expires_at), (1700000000000.0, 1707776000000.0));
+    assert_eq!(
+        (cert.created_at, cert.expires_at),
+        (vercel_api::Number(1700000000000.0), vercel_api::Number(1707776000000.0))
+    );
     assert!(cert.auto_renew);
     assert_eq!(cert.cns, ["example.com", "*.example.com"]);
     assert_eq!(cert.extra["issuer"], "R11");
@@ -1099,7 +1107,7 @@ fn billing_item(start_end: bool) -> BillingItem {
         name: "Pro plan".into(),
         details: Some("Monthly subscription, prorated".into()),
         price: "25.00".into(),
-        quantity: 1.0,
+        quantity: vercel_api::Number(1.0),
         units: "month".into(),
         total: "25.00".into(),
         extra: Default::default(),
@@ -1122,9 +1130,9 @@ fn billing_request(billing: Billing) -> SubmitBillingDataRequest {
                 name: "Storage".into(),
                 type_: UsageMetricType::Total,
                 units: "GB".into(),
-                day_value: 1.5,
-                period_value: 1.5,
-                plan_value: Some(10.0),
+                day_value: vercel_api::Number(1.5),
+                period_value: vercel_api::Number(1.5),
+                plan_value: Some(vercel_api::Number(10.0)),
                 extra: Default::default(),
             },
             UsageMetric {
@@ -1132,8 +1140,8 @@ fn billing_request(billing: Billing) -> SubmitBillingDataRequest {
                 name: "Queries".into(),
                 type_: UsageMetricType::Interval,
                 units: "queries".into(),
-                day_value: 1200.0,
-                period_value: 38000.0,
+                day_value: vercel_api::Number(1200.0),
+                period_value: vercel_api::Number(38000.0),
                 plan_value: None,
                 extra: Default::default(),
             },
@@ -1475,13 +1483,19 @@ async fn create_sandbox_request_from_git_and_response() {
 
     let sandbox = &response.sandbox;
     assert_eq!(sandbox.id, "sbx_123a6c5209bc3778245d011443644c8d27dc2c50");
-    assert_eq!((sandbox.memory, sandbox.vcpus, sandbox.timeout), (4096.0, 2.0, 300000.0));
+    assert_eq!(
+        (sandbox.memory, sandbox.vcpus, sandbox.timeout),
+        (vercel_api::Number(4096.0), vercel_api::Number(2.0), vercel_api::Number(300000.0))
+    );
     assert_eq!(
         (sandbox.region.as_str(), sandbox.runtime.as_str(), sandbox.cwd.as_str()),
         ("iad1", "node24", "/vercel/sandbox")
     );
     assert_eq!(sandbox.status, SandboxStatus::Pending);
-    assert_eq!((sandbox.requested_at, sandbox.updated_at), (1750344501629.0, 1750344501702.0));
+    assert_eq!(
+        (sandbox.requested_at, sandbox.updated_at),
+        (vercel_api::Number(1750344501629.0), vercel_api::Number(1750344501702.0))
+    );
     assert_eq!((sandbox.started_at, sandbox.stopped_at, sandbox.network_transfer.as_ref()), (None, None, None));
     assert_eq!(sandbox.source_snapshot_id.as_deref(), Some("snap_abc123"));
     let policy = sandbox.network_policy.as_ref().unwrap();
@@ -1496,7 +1510,7 @@ async fn create_sandbox_request_from_git_and_response() {
     assert_eq!(sandbox.extra["persistent"], false);
     assert_eq!(response.routes.len(), 2);
     assert_eq!(response.routes[0].url, "https://sb-5a2c7d1e9f3b.vercel.run");
-    assert_eq!((response.routes[0].port, response.routes[0].system), (3000.0, None));
+    assert_eq!((response.routes[0].port, response.routes[0].system), (vercel_api::Number(3000.0), None));
     assert_eq!((response.routes[1].subdomain.as_str(), response.routes[1].system), ("sb-0c4e6a8b2d1f", Some(true)));
 }
 

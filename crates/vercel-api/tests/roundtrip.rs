@@ -379,14 +379,14 @@ fn unknown_one_of_shapes_are_kept() {
     assert_eq!(metadata["tier"], Metadata::String("pro".into()));
     assert_eq!(metadata["limits"], Metadata::Unknown(json!({"connections": 100})));
     assert_eq!(metadata["zones"], Metadata::Strings(vec!["iad1".into(), "sfo1".into()]));
-    assert_eq!(metadata["weights"], Metadata::Numbers(vec![0.5, 1.5]));
+    assert_eq!(metadata["weights"], Metadata::Numbers(vec![vercel_api::Number(0.5), vercel_api::Number(1.5)]));
 }
 
 #[test]
 fn known_one_of_shapes_pick_their_branch() {
     let item = json!({"billingPlanId": "plan_1", "name": "Pro", "price": "25.00", "quantity": 2.5, "units": "GB", "total": "62.50"});
     let Billing::BillingItems(items) = roundtrip(json!([item])) else { panic!("array must be BillingItems") };
-    assert_eq!(items[0].quantity, 2.5);
+    assert_eq!(items[0].quantity, vercel_api::Number(2.5));
     let Billing::BillingItemsWithDiscounts(with) = roundtrip(json!({"items": [item]})) else {
         panic!("{{items}} must be BillingItemsWithDiscounts")
     };
@@ -425,7 +425,6 @@ fn plain_webhook_list_roundtrips_unchanged() {
 }
 
 #[test]
-#[ignore = "BUG: `type: number` fields are f64, so integers re-encode as floats (1567024758130 -> 1567024758130.0)"]
 fn integer_numbers_reencode_as_integers() {
     let input = json!({
         "id": "cert_1", "createdAt": 1700000000000_u64, "expiresAt": 1707776000000_u64, "autoRenew": true, "cns": []

@@ -11,7 +11,9 @@ use super::model::*;
 /// The test file: one `check::<T>(pointer, json)` line per example.
 pub fn emit_examples(api: &Api) -> TokenStream {
     let checks = api.examples.iter().map(|e| {
-        let mut t = rust_type(api, &e.ty);
+        // The test lives outside the crate: `crate::` paths name `vercel_api::`.
+        let t = rust_type(api, &e.ty);
+        let mut t: TokenStream = t.to_string().replace("crate ::", "vercel_api ::").parse().unwrap_or(t);
         if e.nullable {
             t = quote!(Option<#t>);
         }

@@ -239,7 +239,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
                 segments.push(quote!(&#pname));
             }
             Ty::Number => {
-                args.push(quote!(#pname: f64));
+                args.push(quote!(#pname: crate::Number));
                 conversions.push(quote!(let #pname = #pname.to_string();));
                 segments.push(quote!(&#pname));
             }
@@ -395,23 +395,33 @@ fn fields<'a>(api: &'a Api, ty: &Ty) -> Option<&'a [Field]> {
 /// `…_stream`: every item across pages, for operations that page.
 fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
     let Some(pagination) = &op.pagination else { return TokenStream::new() };
-    let Some(ResponseKind::Json(page_ty)) = op.responses.iter().find(|r| r.status == "200").map(|r| &r.kind) else {
+    let Some(ResponseKind::Json(body_ty)) = op.responses.iter().find(|r| r.status == "200").map(|r| &r.kind) else {
         return TokenStream::new();
     };
-    let Some(page_fields) = fields(api, page_ty) else { return TokenStream::new() };
+    // The page is the body, or one branch of a `oneOf` body (other branches hold no items).
+    let (page_ty, branch) = match (pagination.variant, body_ty) {
+        (None, ty) => (ty.clone(), None),
+        (Some(i), Ty::Named(id)) => match &api.ty(*id).kind {
+            TypeKind::Union { variants, .. } => {
+                let v = &variants[i];
+                (v.ty.clone(), Some((ident(&api.ty(*id).name), ident(&v.name), v.boxed)))
+            }
+            _ => return TokenStream::new(),
+        },
+        _ => return TokenStream::new(),
+    };
+    let Some(page_fields) = fields(api, &page_ty) else { return TokenStream::new() };
     let (Some(items), Some(page)) =
         (page_fields.iter().find(|f| f.wire == pagination.items), page_fields.iter().find(|f| f.wire == "pagination"))
     else {
         return TokenStream::new();
     };
     let Ty::Array(item_ty) = &items.ty else { return TokenStream::new() };
-    let Some(next) = fields(api, &page.ty).and_then(|f| f.iter().find(|f| f.wire == "next")) else {
-        return TokenStream::new();
-    };
+    let next = fields(api, &page.ty).and_then(|f| f.iter().find(|f| f.wire == "next"));
     let item = rust_type(api, item_ty);
     let page_method = ident(&op.name);
     let name = ident(&format!("{}_stream", op.name));
-    let (items_field, page_field, next_field) = (ident(&items.name), ident(&page.name), ident(&next.name));
+    let (items_field, page_field) = (ident(&items.name), ident(&page.name));
     let items_expr = if items.required && !items.nullable {
         quote!(page.#items_field)
     } else {
@@ -424,7 +434,7 @@ fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
         let n = ident(&p.name);
         args.push(match p.ty {
             Ty::Integer => quote!(#n: i64),
-            Ty::Number => quote!(#n: f64),
+            Ty::Number => quote!(#n: crate::Number),
             _ => quote!(#n: &'a str),
         });
         pass.push(quote!(#n));
@@ -446,9 +456,10 @@ fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
         let pt = ident(&op.params_type);
         args.push(quote!(params: &#pt));
         pass.push(quote!(&params));
-        let next_expr = match cursor {
-            Some(c) => {
+        let next_expr = match (cursor, next) {
+            (Some(c), Some(next)) => {
                 let cname = ident(&c.name);
+                let next_field = ident(&next.name);
                 let convert = convert(&next.ty, &c.ty);
                 let value = if c.required { quote!(value) } else { quote!(Some(value)) };
                 let page_opt = !page.required || page.nullable;
@@ -465,7 +476,20 @@ fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
                     #source.map(|value| #pt { #cname: #value, ..params.clone() })
                 }
             }
-            None => quote!(None::<#pt>),
+            (Some(c), None) => {
+                // `pagination` is not a plain struct (a oneOf, or free-form): read `next` from its JSON.
+                let cname = ident(&c.name);
+                let ct = rust_type(api, &c.ty);
+                let value = if c.required { quote!(value) } else { quote!(Some(value)) };
+                quote! {
+                    serde_json::to_value(&page.#page_field)
+                        .ok()
+                        .and_then(|p| p.get("next").filter(|n| !n.is_null()).cloned())
+                        .and_then(|n| serde_json::from_value::<#ct>(n).ok())
+                        .map(|value| #pt { #cname: #value, ..params.clone() })
+                }
+            }
+            _ => quote!(None::<#pt>),
         };
         (quote!(params.clone()), quote!(params: #pt), next_expr)
     };
@@ -478,13 +502,32 @@ fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
         op.name
     );
     let doc_lines = doc.split('\n').map(|l| l.to_string());
+    let body = quote! {
+        let next = #next_expr;
+        Ok((#items_expr, next))
+    };
+    let body = match branch {
+        None => body,
+        Some((union, variant, boxed)) => {
+            let unbox = if boxed { quote!(let page = *page;) } else { TokenStream::new() };
+            quote! {
+                match page {
+                    #union::#variant(page) => {
+                        #unbox
+                        #body
+                    }
+                    // Other shapes of the body carry no items.
+                    _ => Ok((Vec::new(), None)),
+                }
+            }
+        }
+    };
     quote! {
         #(#[doc = #doc_lines])*
         pub fn #name<'a>(&'a self, #(#args),*) -> futures::stream::BoxStream<'a, Result<#item>> {
             crate::pagination::paginate(#first, move |#fetch_params| async move {
                 let page = self.#page_method(#(#pass),*).await?.into_inner();
-                let next = #next_expr;
-                Ok((#items_expr, next))
+                #body
             })
         }
     }
@@ -495,8 +538,8 @@ fn emit_stream(api: &Api, op: &Operation) -> TokenStream {
 fn convert(from: &Ty, to: &Ty) -> TokenStream {
     match (from, to) {
         (a, b) if a == b => quote!(map(|next| next)),
-        (Ty::Number, Ty::Integer) => quote!(map(|next| next as i64)),
-        (Ty::Integer, Ty::Number) => quote!(map(|next| next as f64)),
+        (Ty::Number, Ty::Integer) => quote!(map(|next| next.0 as i64)),
+        (Ty::Integer, Ty::Number) => quote!(map(crate::Number::from)),
         (Ty::Number | Ty::Integer, Ty::String) => quote!(map(|next| next.to_string())),
         (Ty::String, Ty::Integer | Ty::Number) => quote!(and_then(|next| next.parse().ok())),
         _ => quote!(and_then(|next| serde_json::to_value(next).ok().and_then(|v| serde_json::from_value(v).ok()))),

@@ -27,7 +27,7 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
+        Ty::Number => quote!(crate::Number),
         Ty::Boolean => quote!(bool),
         Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Ty::Any => quote!(serde_json::Value),

@@ -803,17 +803,40 @@ impl<'a> Lower<'a> {
     fn pagination(&self, path: &str, params: &[Param], responses: &[Response]) -> Option<Pagination> {
         let ok = responses.iter().find(|r| r.status == "200")?;
         let ResponseKind::Json(ty) = &ok.kind else { return None };
-        let fields = self.struct_fields(ty)?;
+        // The page is the body itself, or the one branch of a oneOf body that pages.
+        let (variant, fields) = match self.struct_fields(ty) {
+            Some(fields) => (None, fields),
+            None => self.union_variants(ty)?.iter().enumerate().find_map(|(i, v)| {
+                let fields = self.struct_fields(&v.ty)?;
+                fields.iter().any(|f| f.wire == "pagination").then_some((Some(i), fields))
+            })?,
+        };
         let page = fields.iter().find(|f| f.wire == "pagination")?;
-        self.struct_fields(&page.ty)?.iter().find(|f| f.wire == "next")?;
+        // `pagination` may also be a oneOf or free-form; the stream then reads `next` from its JSON.
+        let has_next = match self.struct_fields(&page.ty) {
+            Some(fields) => fields.iter().any(|f| f.wire == "next"),
+            None => true,
+        };
         let arrays: Vec<&Field> = fields.iter().filter(|f| matches!(f.ty, Ty::Array(_))).collect();
         let last = path.split('/').rev().find(|s| !s.starts_with('{')).unwrap_or_default();
         let items = arrays.iter().find(|f| last.eq_ignore_ascii_case(&f.wire)).or(arrays.first())?;
-        let cursor = ["next", "until", "from", "offset"]
+        let cursor = ["next", "until", "from"]
             .into_iter()
+            .filter(|_| has_next)
             .find(|c| params.iter().any(|p| p.wire == *c && p.location == Location::Query))
             .map(String::from);
-        Some(Pagination { items: items.wire.clone(), cursor })
+        Some(Pagination { items: items.wire.clone(), cursor, variant })
+    }
+
+    fn union_variants(&self, ty: &Ty) -> Option<&[Variant]> {
+        match ty {
+            Ty::Named(id) => match &self.api.types[*id].kind {
+                TypeKind::Union { variants, .. } => Some(variants),
+                TypeKind::Alias(inner) => self.union_variants(inner),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn struct_fields(&self, ty: &Ty) -> Option<&[Field]> {

@@ -141,9 +141,11 @@ pub struct Pagination {
     /// Wire name of the array property that holds the items.
     pub items: String,
     /// Wire name of the query parameter that takes `pagination.next`
-    /// (`next`, `until`, `from` or `offset`); `None` when the operation has
+    /// (`next`, `until` or `from`); `None` when the operation has
     /// none, so only one page can be read.
     pub cursor: Option<String>,
+    /// When the body is a `oneOf`: the index of the branch that pages.
+    pub variant: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -129,11 +129,11 @@ pub enum Level {
 #[serde(untagged)]
 pub enum Metadata {
     /// Numbers
-    Numbers(Vec<f64>),
+    Numbers(Vec<crate::Number>),
     /// Strings
     Strings(Vec<String>),
     /// Number
-    Number(f64),
+    Number(crate::Number),
     /// Bool
     Bool(bool),
     /// String
@@ -156,15 +156,15 @@ pub struct SdkKey {
     /// `createdBy`
     pub created_by: String,
     /// `createdAt`
-    pub created_at: f64,
+    pub created_at: crate::Number,
     /// `updatedAt`
-    pub updated_at: f64,
+    pub updated_at: crate::Number,
     /// `label`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `deletedAt`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<f64>,
+    pub deleted_at: Option<crate::Number>,
     /// Partially-masked representation of the SDK key value, safe to display in UIs. The value is the `vf__` prefix followed by the first 3 characters of the secret portion and a fixed 8-character `*` mask (e.g. `vf_server_abc********`).
     pub partial_key_value: String,
     /// Properties not described by the spec, kept as sent.
@@ -202,7 +202,7 @@ pub struct PrepaymentBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_label: Option<String>,
     /// The dollar value of the credit balance, in USD and provided in cents, which is used to trigger automatic purchase thresholds.
-    pub currency_value_in_cents: f64,
+    pub currency_value_in_cents: crate::Number,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -574,11 +574,11 @@ pub struct Webhook {
     /// A number containing the date when the webhook was created in in milliseconds
     ///
     /// Example: `1567024758130`
-    pub created_at: f64,
+    pub created_at: crate::Number,
     /// A number containing the date when the webhook was updated in in milliseconds
     ///
     /// Example: `1567024758130`
-    pub updated_at: f64,
+    pub updated_at: crate::Number,
     /// The ID of the projects the webhook is associated with
     ///
     /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
@@ -611,11 +611,11 @@ pub struct WebhookWithProjectsMetadata {
     /// A number containing the date when the webhook was created in in milliseconds
     ///
     /// Example: `1567024758130`
-    pub created_at: f64,
+    pub created_at: crate::Number,
     /// A number containing the date when the webhook was updated in in milliseconds
     ///
     /// Example: `1567024758130`
-    pub updated_at: f64,
+    pub updated_at: crate::Number,
     /// The ID of the projects the webhook is associated with
     ///
     /// Example: `["prj_12HKQaOmR5t5Uy6vdcQsNIiZgHGB"]`
@@ -885,10 +885,10 @@ pub struct ExperimentationItem {
     pub is_archived: Option<bool>,
     /// `createdAt`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<f64>,
+    pub created_at: Option<crate::Number>,
     /// `updatedAt`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<f64>,
+    pub updated_at: Option<crate::Number>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -914,9 +914,9 @@ pub struct Cert {
     /// `id`
     pub id: String,
     /// `createdAt`
-    pub created_at: f64,
+    pub created_at: crate::Number,
     /// `expiresAt`
-    pub expires_at: f64,
+    pub expires_at: crate::Number,
     /// `autoRenew`
     pub auto_renew: bool,
     /// `cns`
@@ -948,7 +948,7 @@ pub struct BillingItem {
     /// Price per unit.
     pub price: String,
     /// Quantity of units.
-    pub quantity: f64,
+    pub quantity: crate::Number,
     /// Units of the quantity.
     pub units: String,
     /// Total amount.
@@ -1012,12 +1012,12 @@ pub struct UsageMetric {
     /// Metric units. Example: "GB"
     pub units: String,
     /// Metric value for the day. Could be a final or an interim value for the day.
-    pub day_value: f64,
+    pub day_value: crate::Number,
     /// Metric value for the billing period. Could be a final or an interim value for the period.
-    pub period_value: f64,
+    pub period_value: crate::Number,
     /// The limit value of the metric for a billing period, if a limit is defined by the plan.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub plan_value: Option<f64>,
+    pub plan_value: Option<crate::Number>,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1268,11 +1268,11 @@ pub struct Sandbox {
     /// Memory allocated to this sandbox in MB.
     ///
     /// Example: `2048`
-    pub memory: f64,
+    pub memory: crate::Number,
     /// Number of vCPUs allocated to this sandbox.
     ///
     /// Example: `2`
-    pub vcpus: f64,
+    pub vcpus: crate::Number,
     /// The region where the sandbox is hosted.
     ///
     /// Example: `"iad1"`
@@ -1284,7 +1284,7 @@ pub struct Sandbox {
     /// The maximum amount of time the sandbox will run for in milliseconds.
     ///
     /// Example: `3600000`
-    pub timeout: f64,
+    pub timeout: crate::Number,
     /// The status of the sandbox.
     ///
     /// Example: `"running"`
@@ -1292,12 +1292,12 @@ pub struct Sandbox {
     /// The time when the sandbox was requested, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
-    pub requested_at: f64,
+    pub requested_at: crate::Number,
     /// The time when the sandbox was started, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<f64>,
+    pub started_at: Option<crate::Number>,
     /// The working directory of the sandbox.
     ///
     /// Example: `"/vercel/sandbox"`
@@ -1306,22 +1306,22 @@ pub struct Sandbox {
     ///
     /// Example: `1750344501629`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested_stop_at: Option<f64>,
+    pub requested_stop_at: Option<crate::Number>,
     /// The time when the sandbox was stopped, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stopped_at: Option<f64>,
+    pub stopped_at: Option<crate::Number>,
     /// The time when the sandbox was aborted, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub aborted_at: Option<f64>,
+    pub aborted_at: Option<crate::Number>,
     /// The duration of the sandbox in milliseconds.
     ///
     /// Example: `3600000`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<f64>,
+    pub duration: Option<crate::Number>,
     /// The unique identifier of the snapshot associated with this sandbox, if any.
     ///
     /// Example: `"snap_123a6c5209bc3778245d011443644c8d27dc2c50"`
@@ -1331,15 +1331,15 @@ pub struct Sandbox {
     ///
     /// Example: `1750344501629`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshotted_at: Option<f64>,
+    pub snapshotted_at: Option<crate::Number>,
     /// The time when the sandbox was created, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
-    pub created_at: f64,
+    pub created_at: crate::Number,
     /// The last time the sandbox was updated, in milliseconds since the epoch.
     ///
     /// Example: `1750344501629`
-    pub updated_at: f64,
+    pub updated_at: crate::Number,
     /// `networkPolicy`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_policy: Option<SandboxNetworkPolicy>,
@@ -1347,7 +1347,7 @@ pub struct Sandbox {
     ///
     /// Example: `42`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub active_cpu_duration_ms: Option<f64>,
+    pub active_cpu_duration_ms: Option<crate::Number>,
     /// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
     ///
     /// Example: `{"in":12543852,"out":15368}`
@@ -1463,9 +1463,9 @@ pub struct SandboxInjectionRule {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NetworkTransfer {
     /// `ingress`
-    pub ingress: f64,
+    pub ingress: crate::Number,
     /// `egress`
-    pub egress: f64,
+    pub egress: crate::Number,
     /// Properties not described by the spec, kept as sent.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1476,7 +1476,7 @@ pub struct SandboxPublicRoute {
     /// A public URL to access the corresponding port in the Sandbox.
     pub url: String,
     /// The user port number that the route is mapped to.
-    pub port: f64,
+    pub port: crate::Number,
     /// The subdomain assigned to this route.
     pub subdomain: String,
     /// Whether the route is reserved by the system (e.g. for internal use).
