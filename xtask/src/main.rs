@@ -1,5 +1,9 @@
 //! Maintenance tasks for vercel-api: `cargo xtask codegen [--check] [--spec PATH] [--out DIR]`
-//! and `cargo xtask check-spec [--spec PATH] [--dir DIR] [--clippy] [--test] [--doc] [--examples] [--no-crate-tests]`.
+//! and `cargo xtask check-spec [--spec PATH] [--dir DIR] [--clippy] [--test] [--doc] [--examples] [--no-crate-tests] [--conformance]`.
+//! `cargo xtask fetch-spec [--url URL] [--out PATH]` downloads Vercel's published spec (see
+//! [`xtask::fetch_spec`]); `cargo xtask diff OLD NEW` prints an API changelog (see [`xtask::diff`]).
+//! `cargo xtask bench [--quick]` measures the generator, compile cost and runtime and writes
+//! BENCHMARKS.md (see [`xtask::bench`]).
 
 use xtask::codegen;
 
@@ -65,13 +69,72 @@ enum Command {
         /// they do not compile against specs with other operations).
         #[arg(long)]
         no_crate_tests: bool,
+        /// Also write tests/conformance.rs (every operation, with arguments built
+        /// from the spec) into the copy, start Prism's mock server for the spec
+        /// (scripts/prism.sh; needs Node.js and npm) and run it against that.
+        #[arg(long)]
+        conformance: bool,
     },
+    /// Download Vercel's published OpenAPI spec, check that the client
+    /// generates from it, write it (pretty JSON, or YAML for a .yaml/.yml
+    /// target) atomically, and print what changed since the file it replaces.
+    ///
+    /// The default target is spec/vercel-official.json; `--out spec/vercel.yaml`
+    /// would replace our hand-written spec, which the crate is generated from.
+    FetchSpec {
+        /// Where to download the spec from.
+        #[arg(long, default_value = xtask::fetch_spec::DEFAULT_URL)]
+        url: String,
+        /// Where to write it. Default: spec/vercel-official.json.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print an API changelog (Markdown) from the OLD spec to the NEW one:
+    /// operations, parameters, fields and enum values added, removed or
+    /// changed, each classed as breaking or not for a Rust caller.
+    Diff {
+        /// The old spec (YAML or JSON).
+        old: PathBuf,
+        /// The new spec (YAML or JSON).
+        new: PathBuf,
+    },
+    /// Measure the generator, its output, the compile cost of the full-spec crate and the
+    /// runtime (request overhead, decoding); write BENCHMARKS.md. Runs in release.
+    Bench(xtask::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::CheckSpec { spec, dir, clippy, test, doc, examples, no_crate_tests } => {
-            let opts = xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc, examples, no_crate_tests };
+        Command::Bench(args) => xtask::bench::run(&args),
+        Command::FetchSpec { url, out } => {
+            let out = out.unwrap_or_else(xtask::fetch_spec::default_out);
+            match xtask::fetch_spec::fetch_spec(&url, &out) {
+                Ok(fetched) => {
+                    let verb = if fetched.written { "wrote" } else { "unchanged:" };
+                    eprintln!("{url}: {} operations; {verb} {}", fetched.operations, out.display());
+                    print!("{}", fetched.report(&url));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    eprintln!("{} was not touched", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Diff { old, new } => match xtask::diff::diff_files(&old, &new) {
+            Ok(log) => {
+                print!("{}", log.to_markdown(&old.display().to_string(), &new.display().to_string()));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::CheckSpec { spec, dir, clippy, test, doc, examples, no_crate_tests, conformance } => {
+            let opts =
+                xtask::scaffold::CheckSpec { spec, dir, clippy, test, doc, examples, no_crate_tests, conformance };
             if xtask::scaffold::check_spec(&opts) {
                 ExitCode::SUCCESS
             } else {
@@ -107,8 +170,23 @@ fn main() -> ExitCode {
                 lines,
                 start.elapsed()
             );
+            // The crate's API-area features follow the committed spec's tags.
+            let manifest = if out == codegen::default_out() {
+                match codegen::manifest_update(&generated) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            } else {
+                None
+            };
             if check {
-                let stale = codegen::stale(&generated.files, &out);
+                let mut stale = codegen::stale(&generated.files, &out);
+                if manifest.is_some() {
+                    stale.push("crates/vercel-api/Cargo.toml (API-area features)".into());
+                }
                 if stale.is_empty() {
                     eprintln!("{} is up to date", out.display());
                     return ExitCode::SUCCESS;
@@ -124,6 +202,13 @@ fn main() -> ExitCode {
                 });
                 if let Err(e) = written {
                     eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            if let Some(manifest) = manifest {
+                if let Err(e) = std::fs::write(codegen::workspace_root().join("crates/vercel-api/Cargo.toml"), manifest)
+                {
+                    eprintln!("error: cannot write the crate manifest: {e}");
                     return ExitCode::FAILURE;
                 }
             }

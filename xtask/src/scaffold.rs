@@ -92,10 +92,20 @@ pub fn scaffold_from(
 ) -> io::Result<()> {
     let crate_dir = workspace.join("crates/vercel-api");
     let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
-    files.insert(PathBuf::from("Cargo.toml"), manifest(workspace, &crate_dir)?.into_bytes());
+    let mut manifest_text = manifest(workspace, &crate_dir, &areas(generated))?;
+    if !options.crate_tests {
+        // Tests, examples and benches are written for spec/: leave them all out.
+        let mut table: Table = manifest_text.parse().map_err(invalid)?;
+        for key in ["test", "example", "bench"] {
+            table.remove(key);
+        }
+        let body = toml::to_string(&table).map_err(invalid)?;
+        manifest_text = format!("{MARKER}\n\n{body}");
+    }
+    files.insert(PathBuf::from("Cargo.toml"), manifest_text.into_bytes());
     let mut skip = vec![PathBuf::from("Cargo.toml"), "Cargo.lock".into(), "target".into(), "src/generated".into()];
     if !options.crate_tests {
-        skip.push("tests".into());
+        skip.extend(["tests".into(), "examples".into(), "benches".into()]);
     }
     collect(&crate_dir, Path::new(""), &skip, &mut files)?;
     let named = |prefix: &str, name: &str| {
@@ -253,7 +263,35 @@ fn read_toml(path: &Path) -> io::Result<Table> {
 
 /// The crate's manifest made standalone: workspace inheritance written out,
 /// relative paths made absolute, `[workspace]` added.
-fn manifest(workspace: &Path, crate_dir: &Path) -> io::Result<String> {
+/// The API-area features the generated code uses (`#[cfg(feature = "…")]`).
+fn areas(generated: &BTreeMap<String, String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for text in generated.values() {
+        for piece in text.split("feature = \"").skip(1) {
+            if let Some((name, _)) = piece.split_once('"') {
+                out.insert(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Replaces the committed spec's API-area features (listed in `all-areas`)
+/// with those of the generated code.
+fn set_areas(manifest: &mut Table, areas: &BTreeSet<String>) {
+    let Some(Value::Table(features)) = manifest.get_mut("features") else { return };
+    if let Some(Value::Array(old)) = features.remove("all-areas") {
+        for name in old.iter().filter_map(Value::as_str) {
+            features.remove(name);
+        }
+    }
+    features.insert("all-areas".into(), Value::Array(areas.iter().cloned().map(Value::String).collect()));
+    for area in areas {
+        features.insert(area.clone(), Value::Array(vec![]));
+    }
+}
+
+fn manifest(workspace: &Path, crate_dir: &Path, areas: &BTreeSet<String>) -> io::Result<String> {
     let root = read_toml(&workspace.join("Cargo.toml"))?;
     let mut manifest = read_toml(&crate_dir.join("Cargo.toml"))?;
     let empty = Table::new();
@@ -332,6 +370,7 @@ fn manifest(workspace: &Path, crate_dir: &Path) -> io::Result<String> {
         }
     }
     manifest.insert("workspace".into(), Value::Table(Table::new()));
+    set_areas(&mut manifest, areas);
     let body = toml::to_string(&manifest).map_err(invalid)?;
     Ok(format!("{MARKER}\n# Made from {} at run time.\n\n{body}", crate_dir.join("Cargo.toml").display()))
 }
@@ -414,6 +453,10 @@ pub struct CheckSpec {
     /// Leave out `crates/vercel-api/tests/`: they are written against
     /// `spec/vercel.yaml` and do not compile against other specs.
     pub no_crate_tests: bool,
+    /// Also write `tests/conformance.rs` (every operation, with arguments
+    /// built from the spec, against a server that speaks it), start Prism's
+    /// mock server for the spec (`scripts/prism.sh`) and run it there.
+    pub conformance: bool,
 }
 
 /// The newest official spec: the last by name of
@@ -471,6 +514,17 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
             }
         }
     }
+    if opts.conformance {
+        match codegen::conformance_test(&generated, &spec) {
+            Ok(test) => {
+                options.extra.insert("tests/conformance.rs".to_string(), test);
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", spec.display());
+                return false;
+            }
+        }
+    }
     let start = Instant::now();
     if let Err(e) = scaffold_with(&dir, &generated.files, &options) {
         eprintln!("error: cannot scaffold {}: {e}", dir.display());
@@ -515,6 +569,9 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
             }
         }
     }
+    if opts.conformance && !failed.contains(&"check") && !conformance(&spec, &dir) {
+        failed.push("conformance");
+    }
     eprintln!("total     {:>8}", secs(total.elapsed()));
     if failed.is_empty() {
         true
@@ -522,6 +579,50 @@ pub fn check_spec(opts: &CheckSpec) -> bool {
         eprintln!("failed: {}", failed.join(", "));
         false
     }
+}
+
+/// Starts Prism for `spec` and runs the crate's `tests/conformance.rs`
+/// against it; Prism is stopped whatever happens.
+fn conformance(spec: &Path, dir: &Path) -> bool {
+    let missing = crate::prism::missing_tools();
+    if !missing.is_empty() {
+        eprintln!(
+            "error: the conformance test runs Prism, which needs Node.js and npm: {} not found",
+            missing.join(", ")
+        );
+        return false;
+    }
+    let args = ["test", "--test", "conformance"];
+    eprintln!("$ cargo {} --no-run", args.join(" "));
+    let start = Instant::now();
+    let built = cargo(dir, &args).arg("--no-run").status();
+    if !matches!(&built, Ok(s) if s.success()) {
+        eprintln!("conformance {:>6}  FAILED to build ({built:?})", secs(start.elapsed()));
+        return false;
+    }
+    let start = Instant::now();
+    let prism = match crate::prism::Prism::start(spec) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start Prism: {e}");
+            return false;
+        }
+    };
+    eprintln!("prism     {:>8}  {} serves {}", secs(start.elapsed()), prism.url(), spec.display());
+    eprintln!("$ VERCEL_API_URL={} cargo {} -- --nocapture", prism.url(), args.join(" "));
+    let start = Instant::now();
+    // A mock server gets the test's dummy token, never a real one.
+    let status = cargo(dir, &args)
+        .args(["--", "--nocapture"])
+        .env("VERCEL_API_URL", prism.url())
+        .env_remove("VERCEL_TOKEN")
+        .status();
+    let ok = matches!(&status, Ok(s) if s.success());
+    eprintln!("conformance {:>6}  {}", secs(start.elapsed()), if ok { "ok" } else { "FAILED" });
+    if !ok {
+        eprintln!("          (Prism's log, every request and what it found wrong: {})", prism.log().display());
+    }
+    ok
 }
 
 fn secs(d: Duration) -> String {

@@ -269,7 +269,8 @@ fn no_panic(spec: &[u8], what: &str) {
 fn specs() -> Vec<(String, String)> {
     let mut out = vec![("spec/vercel.yaml".to_string(), std::fs::read_to_string(codegen::default_spec()).unwrap())];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut fixtures: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut fixtures: Vec<_> =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
     fixtures.sort();
     for path in fixtures {
         out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));

@@ -11,7 +11,7 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit_types::{allow_deprecated, doc_attrs, has_default, ident, rust_type};
+use super::emit_types::{all_features, allow_deprecated, cfg_any, doc_attrs, has_default, ident, rust_type};
 use super::model::*;
 
 /// Operations grouped by module (tag in snake_case), in spec order.
@@ -69,18 +69,22 @@ pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
 
 /// `operations.rs`: parameter structs and response enums of every operation.
 pub fn emit_operation_types(api: &Api) -> TokenStream {
+    let all = all_features(api);
     let items = api.ops.iter().map(|op| {
-        let params = emit_params(api, op);
-        let response = emit_response_enum(api, op);
-        let errors = emit_error_enum(api, op);
-        quote!(#params #response #errors)
+        let cfg = cfg_any(&[op.feature.clone()].into(), &all);
+        let parts = [emit_params(api, op), emit_response_enum(api, op), emit_error_enum(api, op)];
+        // Each item carries the cfg of its operation's area.
+        let items: Vec<syn::Item> =
+            parts.into_iter().flat_map(|t| syn::parse2::<syn::File>(t).map(|f| f.items).unwrap_or_default()).collect();
+        quote!(#(#cfg #items)*)
     });
-    let types = if api.ops.iter().any(types_named) {
-        quote!(
-            use super::types::*;
-        )
-    } else {
+    let users: std::collections::BTreeSet<String> =
+        api.ops.iter().filter(|op| types_named(op)).map(|op| op.feature.clone()).collect();
+    let types = if users.is_empty() {
         TokenStream::new()
+    } else {
+        let cfg = cfg_any(&users, &all);
+        quote!(#cfg use super::types::*;)
     };
     let allow = allow_deprecated(api);
     quote! {

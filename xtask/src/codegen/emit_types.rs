@@ -1,6 +1,8 @@
 //! Stage 6a: Rust for the type space: structs, forward-compatible enums,
 //! `oneOf` unions and aliases, each with the spec's docs.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -71,7 +73,13 @@ pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
 /// The whole `types.rs` module body.
 pub fn emit_types(api: &Api) -> TokenStream {
     let sent = sent_types(api);
-    let items = (0..api.types.len()).map(|id| emit_type(api, id, sent.contains(&id)));
+    let features = type_features(api);
+    let all = all_features(api);
+    let items = (0..api.types.len()).map(|id| {
+        let cfg = cfg_any(&features[id], &all);
+        let item = emit_type(api, id, sent.contains(&id));
+        quote!(#cfg #item)
+    });
     let allow = allow_deprecated(api);
     // Unions hold their branches inline, as serde decodes them; boxing the
     // large ones would cost an allocation per value for a lint.
@@ -80,9 +88,13 @@ pub fn emit_types(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let ungated = features.iter().any(|f| f.is_empty() || *f == all);
+    let serde_cfg =
+        if ungated { TokenStream::new() } else { cfg_any(&features.iter().flatten().cloned().collect(), &all) };
     quote! {
         #allow
         #large
+        #serde_cfg
         use serde::{Deserialize, Serialize};
         #(#items)*
     }
@@ -336,4 +348,71 @@ fn mentions(api: &Api, ty: &Ty, id: TypeId, seen: &mut Vec<TypeId>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Every API-area feature, sorted.
+pub fn all_features(api: &Api) -> BTreeSet<String> {
+    api.ops.iter().map(|op| op.feature.clone()).collect()
+}
+
+/// `#[cfg(any(feature = ...))]` for an item used by `used` of `all` areas;
+/// nothing when every area (or none) uses it.
+pub fn cfg_any(used: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
+    if used.is_empty() || used == all {
+        return TokenStream::new();
+    }
+    if let [one] = used.iter().collect::<Vec<_>>()[..] {
+        return quote!(#[cfg(feature = #one)]);
+    }
+    let names = used.iter();
+    quote!(#[cfg(any(#(feature = #names),*))])
+}
+
+/// For each type, the API areas whose operations name it (directly or nested).
+pub fn type_features(api: &Api) -> Vec<BTreeSet<String>> {
+    fn visit(api: &Api, ty: &Ty, feature: &str, out: &mut [BTreeSet<String>]) {
+        match ty {
+            Ty::Array(inner) | Ty::Map(inner) => visit(api, inner, feature, out),
+            Ty::Named(id) => {
+                if !out[*id].insert(feature.to_string()) {
+                    return;
+                }
+                match &api.ty(*id).kind {
+                    TypeKind::Struct { fields, extra } => {
+                        fields.iter().for_each(|f| visit(api, &f.ty, feature, out));
+                        visit(api, extra, feature, out);
+                    }
+                    TypeKind::Union { variants, .. } => variants.iter().for_each(|v| visit(api, &v.ty, feature, out)),
+                    TypeKind::Alias(inner) => visit(api, inner, feature, out),
+                    TypeKind::Enum { .. } => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = vec![BTreeSet::new(); api.types.len()];
+    for op in &api.ops {
+        let tys = op.path_params.iter().chain(&op.params).map(|p| &p.ty);
+        let body = op.body.iter().filter_map(|b| match &b.kind {
+            BodyKind::Json(ty) => Some(ty),
+            BodyKind::Bytes => None,
+        });
+        let responses = op.responses.iter().filter_map(|r| match &r.kind {
+            ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) => Some(ty),
+            _ => None,
+        });
+        for ty in tys.chain(body).chain(responses) {
+            visit(api, ty, &op.feature, &mut out);
+        }
+    }
+    // A type no operation names is always compiled, and so is what it names.
+    let all = all_features(api);
+    for id in 0..out.len() {
+        if out[id].is_empty() {
+            for f in &all {
+                visit(api, &Ty::Named(id), f, &mut out);
+            }
+        }
+    }
+    out
 }

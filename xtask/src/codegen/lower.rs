@@ -786,6 +786,7 @@ impl<'a> Lower<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
+            feature: heck::ToKebabCase::to_kebab_case(tag.as_str()),
             tag,
             path_params: ordered,
             params,
@@ -955,16 +956,25 @@ fn singular(words: &[String]) -> Vec<String> {
 /// Name candidates, shortest first: `[Notification, ResourceNotification, GetResourcesResourceNotification]`.
 fn candidates(words: &[String]) -> Vec<String> {
     let mut out = Vec::new();
-    for k in (0..words.len()).rev() {
-        let name: String = words[k..].concat();
+    let n = words.len();
+    let mut push = |name: String, single: bool| {
         let branch_word = (name.starts_with("With") || name.starts_with("Only")) && name.len() > 4;
-        if k + 1 == words.len() && (VAGUE.contains(&name.as_str()) || branch_word) {
-            continue;
+        if single && (VAGUE.contains(&name.as_str()) || branch_word) {
+            return;
         }
         if !out.contains(&name) {
             out.push(name);
         }
+    };
+    // Shortest first: the last words, then the operation's word with the
+    // last words (`GetProjectsPagination`), then longer paths.
+    for k in (0..n).rev() {
+        push(words[k..].concat(), k + 1 == n);
+        if k >= 2 {
+            push(format!("{}{}", words[0], words[k..].concat()), false);
+        }
     }
+    out.sort_by_key(String::len);
     out
 }
 

@@ -119,6 +119,8 @@ pub struct Operation {
     pub description: Option<String>,
     pub deprecated: bool,
     pub tag: String,
+    /// Cargo feature of the operation's API area (its tag, kebab-case).
+    pub feature: String,
     pub path_params: Vec<Param>,
     /// Query and header parameters, in spec order.
     pub params: Vec<Param>,

@@ -124,7 +124,8 @@ fn name_types(api: &mut Api) {
         open.retain(|i| api.types[*i].name.is_empty());
     }
     for id in open {
-        let base = api.types[id].candidates.last().map(|c| type_ident(c)).unwrap_or_else(|| "Anonymous".into());
+        // Every candidate is wanted by another type too: the shortest, numbered.
+        let base = api.types[id].candidates.first().map(|c| type_ident(c)).unwrap_or_else(|| "Anonymous".into());
         api.types[id].name = unique(base, &mut taken, "");
     }
 }

@@ -6,14 +6,20 @@ pub mod operations;
 /// The request and response types of the API operations.
 pub mod types;
 /// Operations tagged `certs`.
+#[cfg(feature = "certs")]
 mod certs;
 /// Operations tagged `feature_flags`.
+#[cfg(feature = "feature-flags")]
 mod feature_flags;
 /// Operations tagged `marketplace`.
+#[cfg(feature = "marketplace")]
 mod marketplace;
 /// Operations tagged `microfrontends`.
+#[cfg(feature = "microfrontends")]
 mod microfrontends;
 /// Operations tagged `sandboxes`.
+#[cfg(feature = "sandboxes")]
 mod sandboxes;
 /// Operations tagged `webhooks`.
+#[cfg(feature = "webhooks")]
 mod webhooks;

@@ -2,7 +2,17 @@
 //! Types of the API's schemas.
 
 #![allow(clippy::large_enum_variant)]
+#[cfg(
+    any(
+        feature = "certs",
+        feature = "feature-flags",
+        feature = "marketplace",
+        feature = "sandboxes",
+        feature = "webhooks"
+    )
+)]
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "marketplace")]
 /// Resource.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -34,6 +44,7 @@ pub struct Resource {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// The current status of the resource
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -63,6 +74,7 @@ pub enum ResourceStatus {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "marketplace")]
 /// Any settings provided for the resource to support its product's protocols
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResourceProtocolSettings {
@@ -73,6 +85,7 @@ pub struct ResourceProtocolSettings {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Experimentation.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +103,7 @@ pub struct Experimentation {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// The notification, if set, displayed to the user when viewing the resource in Vercel
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceNotification {
@@ -107,6 +121,7 @@ pub struct ResourceNotification {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Level values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -124,6 +139,7 @@ pub enum Level {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "marketplace")]
 /// One of the shapes of Metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -141,6 +157,7 @@ pub enum Metadata {
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "feature-flags")]
 /// SdkKey.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -171,6 +188,7 @@ pub struct SdkKey {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature-flags")]
 /// SdkKeyType values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -188,6 +206,7 @@ pub enum SdkKeyType {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "marketplace")]
 /// PrepaymentBalance.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -207,6 +226,7 @@ pub struct PrepaymentBalance {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhooks")]
 /// The webhooks events
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -551,6 +571,7 @@ pub enum WebhookEvent {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 /// Webhook.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -588,6 +609,7 @@ pub struct Webhook {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhooks")]
 /// WebhookWithProjectsMetadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -628,6 +650,7 @@ pub struct WebhookWithProjectsMetadata {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhooks")]
 /// WebhookProjectMetadata.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -646,6 +669,7 @@ pub struct WebhookProjectMetadata {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhooks")]
 /// Framework values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -861,6 +885,7 @@ pub enum Framework {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "marketplace")]
 /// ExperimentationItem.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -893,6 +918,7 @@ pub struct ExperimentationItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Category values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -907,6 +933,7 @@ pub enum Category {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "certs")]
 /// Cert.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -925,6 +952,7 @@ pub struct Cert {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// BillingItem.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -957,6 +985,7 @@ pub struct BillingItem {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// BillingDiscount.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -983,6 +1012,7 @@ pub struct BillingDiscount {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// BillingItemsWithDiscounts.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BillingItemsWithDiscounts {
@@ -995,6 +1025,7 @@ pub struct BillingItemsWithDiscounts {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// UsageMetric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1022,6 +1053,7 @@ pub struct UsageMetric {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Type of the metric.
 /// - total: measured total value, such as Database size
 /// - interval: usage during the period, such as i/o or number of queries.
@@ -1042,6 +1074,7 @@ pub enum UsageMetricType {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "sandboxes")]
 /// One of the shapes of SandboxSource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1055,6 +1088,7 @@ pub enum SandboxSource {
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "sandboxes")]
 /// Clone a Git repository into the sandbox.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1085,6 +1119,7 @@ pub struct SandboxGitSource {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// Indicates the source is a Git repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum SandboxGitSourceType {
@@ -1093,6 +1128,7 @@ pub enum SandboxGitSourceType {
     #[serde(rename = "git")]
     Git,
 }
+#[cfg(feature = "sandboxes")]
 /// Download and extract a gzipped tarball into the sandbox.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1107,6 +1143,7 @@ pub struct SandboxTarballSource {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// Indicates the source is a tarball.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum SandboxTarballSourceType {
@@ -1115,6 +1152,7 @@ pub enum SandboxTarballSourceType {
     #[serde(rename = "tarball")]
     Tarball,
 }
+#[cfg(feature = "sandboxes")]
 /// Restore the sandbox filesystem from an existing snapshot.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1129,6 +1167,7 @@ pub struct SandboxSnapshotSource {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// Indicates the source is a snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum SandboxSnapshotSourceType {
@@ -1137,6 +1176,7 @@ pub enum SandboxSnapshotSourceType {
     #[serde(rename = "snapshot")]
     Snapshot,
 }
+#[cfg(feature = "sandboxes")]
 /// Network access policy for the sandbox.
 /// Controls which external hosts the sandbox can communicate with.
 /// Use "allow-all" mode to allow all traffic, "deny-all" to block all traffic or "custom" to provide specific rules.
@@ -1172,6 +1212,7 @@ pub struct CreateSandboxNetworkPolicy {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// The network access policy mode. Use "allow-all" to permit all outbound traffic. Use "deny-all" to block all outbound traffic. Use "custom" to specify explicit allow/deny rules.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1195,6 +1236,7 @@ pub enum CreateSandboxNetworkPolicyMode {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "sandboxes")]
 /// CreateSandboxInjectionRule.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1210,6 +1252,7 @@ pub struct CreateSandboxInjectionRule {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// Optional L7 match. When provided, the injection rule only applies to requests that satisfy every specified dimension. When multiple injection rules target the same domain they are evaluated in order and the first match wins; a rule without `match` matches any request and shadows later rules for the same domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1230,6 +1273,7 @@ pub struct SandboxInjectionRuleMatch {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// SandboxValueMatcher.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1244,6 +1288,7 @@ pub struct SandboxValueMatcher {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// SandboxEntryMatcher.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxEntryMatcher {
@@ -1257,6 +1302,7 @@ pub struct SandboxEntryMatcher {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// This object contains information related to a Vercel Sandbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1357,6 +1403,7 @@ pub struct Sandbox {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// The status of the sandbox.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1386,6 +1433,7 @@ pub enum SandboxStatus {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "sandboxes")]
 /// The network policy applied to this sandbox, if any.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SandboxNetworkPolicy {
@@ -1422,6 +1470,7 @@ pub struct SandboxNetworkPolicy {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// The network policy mode.
 /// - 'allow-all': All traffic is allowed.
 /// - 'deny-all': All traffic is blocked.
@@ -1442,6 +1491,7 @@ pub enum SandboxNetworkPolicyMode {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "sandboxes")]
 /// SandboxInjectionRule.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1459,6 +1509,7 @@ pub struct SandboxInjectionRule {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// The quantity of data transfered to and from the sandbox, in bytes. This value is only available once the sandbox is stopped, and only if it stopped successfully.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NetworkTransfer {
@@ -1470,6 +1521,7 @@ pub struct NetworkTransfer {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// SandboxPublicRoute.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SandboxPublicRoute {
@@ -1486,6 +1538,7 @@ pub struct SandboxPublicRoute {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// GetIntegrationResourcesResponse.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetIntegrationResourcesResponse {
@@ -1495,6 +1548,7 @@ pub struct GetIntegrationResourcesResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature-flags")]
 /// GetSdkKeysResponse.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetSdkKeysResponse {
@@ -1504,6 +1558,7 @@ pub struct GetSdkKeysResponse {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// SubmitPrepaymentBalancesRequest.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubmitPrepaymentBalancesRequest {
@@ -1515,6 +1570,7 @@ pub struct SubmitPrepaymentBalancesRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhooks")]
 /// One of the shapes of GetWebhooksResponse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1526,6 +1582,7 @@ pub enum GetWebhooksResponse {
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "marketplace")]
 /// PostInstallationResourceExperimentationItemsRequest.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PostInstallationResourceExperimentationItemsRequest {
@@ -1535,6 +1592,7 @@ pub struct PostInstallationResourceExperimentationItemsRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Period {
@@ -1546,6 +1604,7 @@ pub struct Period {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "marketplace")]
 /// Billing data (interim invoicing data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -1557,6 +1616,7 @@ pub enum Billing {
     /// A shape this version of the crate does not know, kept as sent.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "marketplace")]
 /// SubmitBillingDataRequest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubmitBillingDataRequest {
@@ -1574,6 +1634,7 @@ pub struct SubmitBillingDataRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// Resources to define the VM
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Resources {
@@ -1591,6 +1652,7 @@ pub struct Resources {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// The runtime environment for the sandbox. Determines the pre-installed language runtimes and tools available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1611,6 +1673,7 @@ pub enum Runtime {
     #[serde(untagged)]
     Unknown(String),
 }
+#[cfg(feature = "sandboxes")]
 /// CreateSandboxRequest.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1653,6 +1716,7 @@ pub struct CreateSandboxRequest {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "sandboxes")]
 /// CreateSandboxResponse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateSandboxResponse {
