@@ -90,13 +90,15 @@ start() {
   rm -f "$pidfile"
   echo "$spec" >"$run/$port.spec"
   # A session of its own, so `stop` can end Prism and anything it started.
-  setsid "$bin" mock --dynamic -h 127.0.0.1 -p "$port" "$spec" >"$log" 2>&1 </dev/null &
+  local session=()
+  command -v setsid >/dev/null 2>&1 && session=(setsid)
+  "${session[@]}" "$bin" mock --dynamic -h 127.0.0.1 -p "$port" "$spec" >"$log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pidfile"
   local waited=0
   until grep -q "Prism is listening" "$log" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$pidfile"
+      rm -f "$pidfile" "$run/$port.spec"
       echo "prism.sh: Prism exited before listening on $url; its log ($log) ends with:" >&2
       tail -n 30 "$log" >&2
       exit 1

@@ -1078,8 +1078,8 @@ fn render_runtime(md: &mut String, r: &Report) {
         let _ = writeln!(md, "## Per-request overhead\n");
         let _ = writeln!(
             md,
-            "`crates/vercel-api/benches/overhead.rs`: a local HTTP/1.1 server on 127.0.0.1 (a blocking thread per \
-             connection) answers `{}` with a canned {}-byte webhook. `client.get_webhook(..)` (default client \
+            "`crates/vercel-api/benches/overhead.rs`: a minimal local HTTP/1.1 server on 127.0.0.1 (one thread \
+             of its own) answers `{}` with a canned {}-byte webhook. `client.get_webhook(..)` (default client \
              settings) and a hand-written `reqwest` + `serde_json` call (same URL and headers, \
              `reqwest::Client::new()`, `.json::<T>()`) take turns, in alternating order, {} requests each \
              in {} rounds; both decode into the same generated type, `{}`.\n",

@@ -55,6 +55,26 @@ pub fn generate(spec: &Path) -> Result<Generated, SpecError> {
 
 /// Runs the pipeline on spec bytes; `source` is named in each file's header.
 pub fn generate_bytes(bytes: &[u8], source: &str) -> Result<Generated, SpecError> {
+    // Specs nest deeply and reference in long chains, and the stages recurse:
+    // they run on a thread with a large stack. A panic (a generator bug)
+    // becomes an error instead of taking the caller down.
+    let (bytes, source) = (bytes.to_vec(), source.to_string());
+    let worker = std::thread::Builder::new()
+        .name("codegen".into())
+        .stack_size(512 << 20)
+        .spawn(move || generate_on_this_thread(&bytes, &source))
+        .map_err(|e| SpecError::new("", format!("cannot start the generator thread: {e}")))?;
+    worker.join().unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(SpecError::new("", format!("internal error in the generator (please report it): {what}")))
+    })
+}
+
+fn generate_on_this_thread(bytes: &[u8], source: &str) -> Result<Generated, SpecError> {
     let loaded = load::load_bytes(bytes)?;
     resolve::check_refs(&loaded.raw)?;
     let mut api = lower::lower(&loaded)?;
@@ -73,7 +93,11 @@ pub fn generate_bytes(bytes: &[u8], source: &str) -> Result<Generated, SpecError
     };
     files.insert(
         "mod.rs".to_string(),
-        format::format(root, source, &format!("Generated from {} ({} {}).", source, api.title, api.version))?,
+        format::format(
+            root,
+            source,
+            &format!("Generated from {source} ({}).", one_line(&format!("{} {}", api.title, api.version))),
+        )?,
     );
     files.insert(
         "types.rs".to_string(),
@@ -92,6 +116,11 @@ pub fn generate_bytes(bytes: &[u8], source: &str) -> Result<Generated, SpecError
         files.insert(format!("{module}.rs"), format::format(emit_ops::emit_module(&api, ops), source, &doc)?);
     }
     Ok(Generated { files, api })
+}
+
+/// Text from the spec made safe for a `//!` line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn source_name(spec: &Path) -> String {
@@ -173,7 +202,8 @@ pub fn stale(files: &BTreeMap<String, String>, out: &Path) -> Vec<String> {
 /// Replaces `out` with exactly `files`: written to a sibling folder first,
 /// then swapped in, so a failure never leaves a half-written tree.
 pub fn write(files: &BTreeMap<String, String>, out: &Path) -> std::io::Result<()> {
-    let tmp = out.with_extension("tmp");
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "generated".into());
+    let tmp = out.with_file_name(format!(".{name}.codegen-tmp"));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     for (name, text) in files {

@@ -1,9 +1,9 @@
 //! Per-request overhead of [`vercel_api::Client`] compared with a hand-written
 //! `reqwest` + `serde_json` call doing the same request.
 //!
-//! A blocking HTTP/1.1 server on 127.0.0.1 (one thread per connection, no
-//! parsing beyond the end of the headers) answers every request with the same
-//! canned `GET /v1/webhooks/{id}` body. On one current-thread tokio runtime,
+//! A minimal HTTP/1.1 server on 127.0.0.1 (one thread of its own for all
+//! connections, no parsing beyond the end of the headers) answers every
+//! request with the same canned `GET /v1/webhooks/{id}` body. On one current-thread tokio runtime,
 //! the two clients then take turns: `client.get_webhook(..)` and
 //! `reqwest::Client::get(..).send()` + `.json::<T>()`, where `T` is the type
 //! `get_webhook` returns (so both decode into the same generated type). The
@@ -22,14 +22,15 @@
 //! compiles in crates generated from other specs (`cargo xtask check-spec`).
 
 use std::hint::black_box;
-use std::io::{self, Read, Write};
+use std::io;
 use std::marker::PhantomData;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, USER_AGENT};
 use serde::de::DeserializeOwned;
 use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use vercel_api::Client;
 
 const TOKEN: &str = "vercel_bench_token_Xy12Zq";
@@ -170,18 +171,26 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Accepts connections forever, one thread each.
+/// Serves on one thread of its own: a current-thread tokio runtime that
+/// answers every connection, so both clients' connections are served by the
+/// same thread (with a thread per connection, where the scheduler puts each
+/// thread shows up as a steady difference between the clients).
 fn serve(listener: TcpListener) {
-    for stream in listener.incoming().flatten() {
-        std::thread::spawn(move || {
-            let _ = answer(stream);
-        });
-    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("server runtime");
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).expect("non-blocking listener");
+        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = answer(stream).await;
+            });
+        }
+    });
 }
 
 /// Answers every request on a keep-alive connection with [`BODY`]. The
 /// requests are GETs without a body: a request ends at its blank line.
-fn answer(mut stream: TcpStream) -> io::Result<()> {
+async fn answer(mut stream: tokio::net::TcpStream) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\n\r\n{BODY}",
@@ -190,14 +199,14 @@ fn answer(mut stream: TcpStream) -> io::Result<()> {
     let mut pending = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
-        let n = stream.read(&mut chunk)?;
+        let n = stream.read(&mut chunk).await?;
         if n == 0 {
             return Ok(());
         }
         pending.extend_from_slice(&chunk[..n]);
         while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
             pending.drain(..end + 4);
-            stream.write_all(response.as_bytes())?;
+            stream.write_all(response.as_bytes()).await?;
         }
     }
 }

@@ -6,6 +6,21 @@
 
 /// Cleans one description for use as rustdoc.
 pub fn clean(text: &str) -> String {
+    // Doc comments may not hold a bare carriage return or other controls.
+    let text: String = text
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| {
+            if c == '\r' {
+                '\n'
+            } else if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let text = text.as_str();
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
     for (i, line) in text.trim().lines().enumerate() {

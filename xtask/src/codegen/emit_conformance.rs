@@ -10,7 +10,10 @@
 //! into the generated type. Operations with several success statuses are also
 //! called with `Prefer: code=…` for each, and operations with typed errors
 //! with `Prefer: code=…` for each error status, whose body must decode into
-//! the operation's error enum.
+//! the operation's error enum (the header is set through
+//! `ClientBuilder::http_client`, with a `reqwest` client's default headers).
+//! A call the server is at fault for (Prism failed to make up a response, or
+//! made one that breaks the spec) is reported as inconclusive.
 //!
 //! Arguments are built here, from the raw spec, as JSON: the spec's examples
 //! and defaults where they fit the schema, else the first enum value, a
@@ -42,7 +45,7 @@ pub fn emit_conformance(api: &Api, raw: &Value) -> TokenStream {
     }
     let support: TokenStream = SUPPORT.parse().expect("the conformance support code is valid Rust");
     let total = Literal::usize_unsuffixed(api.ops.len());
-    let title = format!(" {} {}", api.title, api.version);
+    let title = format!(" The operations of {} {}, with their arguments.", api.title, api.version);
     quote! {
         //! Conformance: every operation of the spec, called through the generated
         //! client with arguments built from the spec, against the server at
@@ -52,7 +55,9 @@ pub fn emit_conformance(api: &Api, raw: &Value) -> TokenStream {
         //! Each call must pass both ways: the server reports no violation for the
         //! request (`sl-violations`, 422), and the client decodes the response
         //! into the generated type (or, asked for with `Prefer: code=…`, into the
-        //! typed error). `CONFORMANCE_CALLS` (default 3) sets the calls per
+        //! typed error). A call the server is at fault for (Prism failed to make
+        //! up a response, or made one that breaks the spec) is inconclusive, not
+        //! a failure. `CONFORMANCE_CALLS` (default 3) sets the calls per
         //! operation and status, `CONFORMANCE_OPS` (operation ids, comma
         //! separated) picks operations, `VERCEL_TOKEN` the token (else a dummy).
         // Every operation is called, the spec's deprecated ones too; not every

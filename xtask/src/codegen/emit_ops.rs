@@ -24,7 +24,7 @@ pub fn by_module(api: &Api) -> BTreeMap<String, Vec<&Operation>> {
 }
 
 pub fn module_name(tag: &str) -> String {
-    let m = super::names::field_ident(&tag.to_snake_case());
+    let m = super::names::field_ident(&super::lower::feature_name(tag).to_snake_case());
     if m == "types" || m == "operations" {
         format!("{m}_ops")
     } else {
@@ -59,7 +59,6 @@ pub fn emit_module(api: &Api, ops: &[&Operation]) -> TokenStream {
         #operations
         #types
         use crate::{Client, Response, Result};
-        use reqwest::Method;
 
         impl Client {
             #(#methods)*
@@ -139,6 +138,9 @@ fn success(op: &Operation) -> Vec<&Response> {
 }
 
 pub fn multi_status(op: &Operation) -> bool {
+    if op.method == "head" {
+        return false;
+    }
     let s = success(op);
     s.len() > 1 && s.iter().any(|r| r.kind != s[0].kind)
 }
@@ -271,8 +273,11 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     if !op.params.is_empty() {
         let pt = ident(&op.params_type);
         args.push(quote!(params: &#pt));
-        let team = op.params.iter().find(|p| p.wire == "teamId" && p.location == Location::Query);
-        let slug = op.params.iter().find(|p| p.wire == "slug" && p.location == Location::Query);
+        // Team scope applies to string `teamId`/`slug` query parameters only.
+        let scope = |wire: &str| {
+            op.params.iter().find(|p| p.wire == wire && p.location == Location::Query && p.ty == Ty::String)
+        };
+        let (team, slug) = (scope("teamId"), scope("slug"));
         if team.is_some() || slug.is_some() {
             let arg = |p: Option<&Param>| match p {
                 Some(p) => {
@@ -302,6 +307,8 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let (ret, send) = match success(op).as_slice() {
+        // A HEAD response has no body, whatever the spec says.
+        _ if op.method == "head" => (quote!(()), quote!(.send_empty().await)),
         [] => (quote!(()), quote!(.send_empty().await)),
         _ if multi_status(op) => {
             let en = ident(&op.response_type);
@@ -340,7 +347,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     };
     let deprecated = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let call = quote! {
-        self.call(Method::#http, #id, #template, &[#(#segments),*])
+        self.call(reqwest::Method::#http, #id, #template, &[#(#segments),*])
             #(#chain)*
     };
     let body = if multi_status(op) {
@@ -370,6 +377,7 @@ fn named(ty: &Ty) -> bool {
 fn uses_named(op: &Operation) -> bool {
     let body = matches!(&op.body, Some(Body { kind: BodyKind::Json(ty), .. }) if named(ty));
     let resp = !multi_status(op)
+        && op.method != "head"
         && success(op)
             .first()
             .is_some_and(|r| matches!(&r.kind, ResponseKind::Json(ty) | ResponseKind::JsonLines(ty) if named(ty)));

@@ -54,7 +54,8 @@ pub fn has_default(api: &Api, ty: &Ty, seen: &mut Vec<TypeId>) -> bool {
     match ty {
         Ty::Named(id) => {
             if seen.contains(id) {
-                return true;
+                // A type that contains itself by value (boxed) cannot default.
+                return false;
             }
             seen.push(*id);
             match &api.ty(*id).kind {
@@ -88,6 +89,9 @@ pub fn emit_types(api: &Api) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    if api.types.is_empty() {
+        return TokenStream::new();
+    }
     let ungated = features.iter().any(|f| f.is_empty() || *f == all);
     let serde_cfg =
         if ungated { TokenStream::new() } else { cfg_any(&features.iter().flatten().cloned().collect(), &all) };
@@ -108,9 +112,7 @@ fn emit_type(api: &Api, id: TypeId, sent: bool) -> TokenStream {
     let deprecated = if def.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     match &def.kind {
         TypeKind::Struct { fields, extra } => {
-            let camel = fields
-                .iter()
-                .all(|f| heck::ToLowerCamelCase::to_lower_camel_case(f.name.trim_end_matches('_')) == f.wire);
+            let camel = fields.iter().all(|f| serde_camel(&f.name) == f.wire);
             let rename_all = if camel && fields.iter().any(|f| f.name != f.wire) {
                 quote!(#[serde(rename_all = "camelCase")])
             } else {
@@ -412,6 +414,23 @@ pub fn type_features(api: &Api) -> Vec<BTreeSet<String>> {
             for f in &all {
                 visit(api, &Ty::Named(id), f, &mut out);
             }
+        }
+    }
+    out
+}
+
+/// What serde's `rename_all = "camelCase"` makes of a snake_case field name.
+fn serde_camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
         }
     }
     out

@@ -56,7 +56,7 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Loaded, SpecError> {
         // where an error is; deserializing the parts one by one finds it.
         locate(&raw).unwrap_or_else(|| SpecError::new(pointer_of(e.path()), e.into_inner().to_string()))
     })?;
-    if let Some(e) = locate_refs(&raw, "") {
+    if let Some(e) = locate_refs(&raw, "").or_else(|| locate_types(&raw, "")) {
         return Err(e);
     }
     Ok(Loaded { spec, raw })
@@ -112,6 +112,21 @@ fn locate(raw: &Value) -> Option<SpecError> {
     None
 }
 
+/// A schema `type` that is not a JSON Schema type, in any schema of the
+/// document (`openapiv3` would take `type: strin` for "any value").
+fn locate_types(node: &Value, at: &str) -> Option<SpecError> {
+    match node {
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let here = format!("{at}/{}", escape(k));
+            let schema_here = k == "schema" || at == "/components/schemas";
+            let found = if schema_here { locate_schema(v, &here) } else { None };
+            found.or_else(|| if k == "example" || k == "examples" { None } else { locate_types(v, &here) })
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| locate_types(v, &format!("{at}/{i}"))),
+        _ => None,
+    }
+}
+
 /// A `$ref` that is not a string, anywhere (`openapiv3` would ignore it).
 fn locate_refs(node: &Value, at: &str) -> Option<SpecError> {
     match node {
@@ -119,7 +134,13 @@ fn locate_refs(node: &Value, at: &str) -> Option<SpecError> {
             if let Some(r) = map.get("$ref").filter(|r| !r.is_string()) {
                 return Some(SpecError::new(format!("{at}/$ref"), format!("`$ref` must be a string, found {r}")));
             }
-            map.iter().find_map(|(k, v)| locate_refs(v, &format!("{at}/{}", escape(k))))
+            map.iter().find_map(|(k, v)| match (k.as_str(), v) {
+                // Under `properties`, `$ref` is a property's name, not a reference.
+                ("properties", Value::Object(props)) => {
+                    props.iter().find_map(|(name, p)| locate_refs(p, &format!("{at}/properties/{}", escape(name))))
+                }
+                _ => locate_refs(v, &format!("{at}/{}", escape(k))),
+            })
         }
         Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| locate_refs(v, &format!("{at}/{i}"))),
         _ => None,

@@ -20,8 +20,13 @@ type Result<T> = std::result::Result<T, SpecError>;
 
 /// Lowers a loaded, reference-checked spec into the model.
 pub fn lower(loaded: &Loaded) -> Result<Api> {
-    let mut cx =
-        Lower { spec: &loaded.spec, api: Api::default(), components: HashMap::new(), interned: HashMap::new() };
+    let mut cx = Lower {
+        spec: &loaded.spec,
+        api: Api::default(),
+        components: HashMap::new(),
+        interned: HashMap::new(),
+        lowering: Vec::new(),
+    };
     cx.api.title = loaded.spec.info.title.clone();
     cx.api.version = loaded.spec.info.version.clone();
     if let Some(components) = &loaded.spec.components {
@@ -50,6 +55,8 @@ struct Lower<'a> {
     components: HashMap<String, Ty>,
     /// Structural key -> interned type.
     interned: HashMap<String, TypeId>,
+    /// References of components being lowered (an `allOf` must not merge one into itself).
+    lowering: Vec<String>,
 }
 
 /// What a schema is, once `openapiv3`'s loose `Any` is sorted out.
@@ -200,10 +207,14 @@ impl<'a> Lower<'a> {
         });
         self.components.insert(name.to_string(), Ty::Named(id));
         let words = vec![name.to_upper_camel_case()];
-        let kind = match self.kind(schema, &words, &at)? {
-            Some(kind) => kind,
-            None => TypeKind::Alias(self.schema(schema, &words, &at)?),
+        self.lowering.push(format!("#/components/schemas/{}", escape(name)));
+        let kind = match self.kind(schema, &words, &at) {
+            Ok(Some(kind)) => Ok(kind),
+            Ok(None) => self.schema(schema, &words, &at).map(TypeKind::Alias),
+            Err(e) => Err(e),
         };
+        self.lowering.pop();
+        let kind = kind?;
         if !matches!(kind, TypeKind::Alias(_)) {
             self.interned.entry(format!("{}{}", schema.schema_data.deprecated, key(&kind))).or_insert(id);
         }
@@ -369,6 +380,15 @@ impl<'a> Lower<'a> {
         let mut properties = Vec::new();
         let mut required = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
+            if let ReferenceOr::Reference { reference } = branch {
+                if self.lowering.contains(reference) {
+                    self.warn(
+                        &format!("{at}/allOf/{i}"),
+                        "allOf includes the schema it sits in; that branch is left out",
+                    );
+                    continue;
+                }
+            }
             let schema = self.deref(branch, &format!("{at}/allOf/{i}"))?;
             match shape(schema) {
                 Shape::Object { properties: p, required: r, .. } => {
@@ -577,6 +597,16 @@ impl<'a> Lower<'a> {
     }
 
     fn specificity(&self, ty: &Ty) -> i64 {
+        self.specificity_in(ty, &mut Vec::new())
+    }
+
+    fn specificity_in(&self, ty: &Ty, seen: &mut Vec<TypeId>) -> i64 {
+        if let Ty::Named(id) = ty {
+            if seen.contains(id) {
+                return 0;
+            }
+            seen.push(*id);
+        }
         match ty {
             Ty::Named(id) => match &self.api.types[*id].kind {
                 TypeKind::Struct { fields, .. } => {
@@ -584,9 +614,9 @@ impl<'a> Lower<'a> {
                 }
                 TypeKind::Union { .. } => 60,
                 TypeKind::Enum { .. } => 40,
-                TypeKind::Alias(inner) => self.specificity(inner),
+                TypeKind::Alias(inner) => self.specificity_in(inner, seen),
             },
-            Ty::Array(inner) => 80 + self.specificity(inner) / 10,
+            Ty::Array(inner) => 80 + self.specificity_in(inner, seen) / 10,
             Ty::Map(_) => 70,
             Ty::DateTime => 35,
             Ty::Integer => 30,
@@ -682,6 +712,12 @@ impl<'a> Lower<'a> {
                 }
             };
             let data = p.parameter_data_ref();
+            // Framing headers are the HTTP client's to set, from the body.
+            const FRAMING: [&str; 4] = ["content-length", "transfer-encoding", "host", "connection"];
+            if location == Location::Header && FRAMING.contains(&data.name.to_ascii_lowercase().as_str()) {
+                self.warn(&pat, format!("header parameter `{}` is set by the HTTP client; left out", data.name));
+                continue;
+            }
             if seen.iter().any(|(n, l)| *n == data.name && *l == loc_name) {
                 continue;
             }
@@ -786,7 +822,7 @@ impl<'a> Lower<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
-            feature: heck::ToKebabCase::to_kebab_case(tag.as_str()),
+            feature: feature_name(&tag),
             tag,
             path_params: ordered,
             params,
@@ -1006,4 +1042,16 @@ fn field_doc(schema: &Schema) -> Option<String> {
         }
     }
     doc
+}
+
+/// A Cargo feature name for a tag: kebab-case ASCII letters and digits
+/// (`Feature Flags` -> `feature-flags`); `misc` when nothing is left.
+pub fn feature_name(tag: &str) -> String {
+    let ascii: String = tag.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let name = heck::ToKebabCase::to_kebab_case(ascii.trim());
+    match name.chars().next() {
+        None => "misc".into(),
+        Some(c) if c.is_ascii_digit() => format!("area-{name}"),
+        _ => name,
+    }
 }

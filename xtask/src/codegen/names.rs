@@ -19,6 +19,26 @@ const KEYWORDS: &[&str] = &[
     "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Methods of the hand-written `Client` (and `Clone`/`Debug`), which operations must not shadow.
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "with_team_id",
+    "with_team_slug",
+    "without_team",
+    "with_retry",
+    "for_installation",
+    "base_url",
+    "team_scope",
+    "retry_config",
+    "call",
+    "clone",
+    "fmt",
+    "shared",
+    "request",
+];
+
 /// Type names the generated code or the prelude already uses.
 const RESERVED_TYPES: &[&str] = &[
     "Client",
@@ -76,11 +96,24 @@ pub fn name(api: &mut Api) {
         api.types[id].kind = kind;
     }
     mark_boxes(api);
-    let mut methods = HashSet::new();
+    // Methods of the hand-written `Client`, and each paged operation's `…_stream`.
+    let mut methods: HashSet<String> = CLIENT_METHODS.iter().map(|s| s.to_string()).collect();
+    methods.extend(
+        api.ops.iter().filter(|op| op.pagination.is_some()).map(|op| format!("{}_stream", field_ident(&op.id))),
+    );
     let mut type_names: HashSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
     for op in &mut api.ops {
+        let own_stream = format!("{}_stream", field_ident(&op.id));
+        let paged = op.pagination.is_some();
+        if paged {
+            methods.remove(&own_stream);
+        }
         op.name = unique(field_ident(&op.id), &mut methods, "_alt");
-        let mut taken = HashSet::new();
+        if paged {
+            methods.insert(format!("{}_stream", op.name));
+        }
+        // The method's own arguments.
+        let mut taken: HashSet<String> = ["body", "params", "self", "raw", "page", "next"].map(String::from).into();
         for p in op.path_params.iter_mut().chain(op.params.iter_mut()) {
             p.name = unique(field_ident(&p.wire), &mut taken, "_alt");
         }
@@ -188,7 +221,7 @@ fn type_label(api: &Api, ty: &Ty) -> String {
 
 /// A snake_case identifier for a wire name.
 pub fn field_ident(wire: &str) -> String {
-    let mut s = wire.to_snake_case();
+    let mut s = ascii_words(wire).to_snake_case();
     if s.is_empty() {
         s = "field".into();
     }
@@ -203,7 +236,7 @@ pub fn field_ident(wire: &str) -> String {
 
 /// An UpperCamelCase identifier for a wire name.
 pub fn type_ident(wire: &str) -> String {
-    let mut s = wire.to_upper_camel_case();
+    let mut s = ascii_words(wire).to_upper_camel_case();
     s.retain(|c| c.is_ascii_alphanumeric());
     if s.is_empty() {
         s = match wire {
@@ -217,18 +250,40 @@ pub fn type_ident(wire: &str) -> String {
         s = format!("V{s}");
     }
     if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
+        // `Self` is the one keyword in UpperCamelCase.
+        s.push_str("Value");
     }
     s
+}
+
+/// The name with every non-ASCII character spelled as `uXXXX`, so
+/// identifiers stay ASCII (`über` -> `u00fcber`) and distinct.
+fn ascii_words(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len());
+    for c in wire.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!(" u{:04x} ", c as u32));
+        }
+    }
+    out
 }
 
 /// `base`, or `base` + `suffix` + a number, whichever is free; records it.
 fn unique(base: String, taken: &mut HashSet<String>, suffix: &str) -> String {
     let mut name = base.clone();
+    // `type_` + `_alt` would be `type__alt`: suffixes go on the bare word.
+    let stem = if suffix.starts_with('_') { base.trim_end_matches('_') } else { base.as_str() };
+    let stem = if stem.is_empty() || (suffix.is_empty() && stem.ends_with(|c: char| c.is_ascii_digit())) {
+        format!("{stem}_")
+    } else {
+        stem.to_string()
+    };
     let mut n = 1;
     while taken.contains(&name) {
         n += 1;
-        name = if n == 2 && !suffix.is_empty() { format!("{base}{suffix}") } else { format!("{base}{suffix}{n}") };
+        name = if n == 2 && !suffix.is_empty() { format!("{stem}{suffix}") } else { format!("{stem}{suffix}{n}") };
     }
     taken.insert(name.clone());
     name

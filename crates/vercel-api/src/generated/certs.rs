@@ -4,7 +4,6 @@
 use super::operations::*;
 use super::types::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Get cert by id
     ///
@@ -23,7 +22,7 @@ impl Client {
         id: &str,
         params: &GetCertByIdParams,
     ) -> Result<Response<Cert>> {
-        self.call(Method::GET, "getCertById", "/v8/certs/{id}", &[id])
+        self.call(reqwest::Method::GET, "getCertById", "/v8/certs/{id}", &[id])
             .team_scope(params.team_id.as_deref(), params.slug.as_deref())
             .send_json()
             .await

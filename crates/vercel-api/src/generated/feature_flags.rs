@@ -4,7 +4,6 @@
 use super::operations::*;
 use super::types::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Gets all SDK keys for a project.
     ///
@@ -25,7 +24,7 @@ impl Client {
         params: &GetSdkKeysParams,
     ) -> Result<Response<GetSdkKeysResponse>> {
         self.call(
-                Method::GET,
+                reqwest::Method::GET,
                 "getSdkKeys",
                 "/v1/projects/{projectIdOrName}/feature-flags/sdk-keys",
                 &[project_id_or_name],

@@ -3,7 +3,6 @@
 
 use super::types::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Get all resources for a given installation ID.
     ///
@@ -22,7 +21,7 @@ impl Client {
         integration_configuration_id: &str,
     ) -> Result<Response<GetIntegrationResourcesResponse>> {
         self.call(
-                Method::GET,
+                reqwest::Method::GET,
                 "get-integration-resources",
                 "/v1/installations/{integrationConfigurationId}/resources",
                 &[integration_configuration_id],
@@ -51,7 +50,7 @@ impl Client {
         body: &SubmitPrepaymentBalancesRequest,
     ) -> Result<Response<()>> {
         self.call(
-                Method::POST,
+                reqwest::Method::POST,
                 "submit-prepayment-balances",
                 "/v1/installations/{integrationConfigurationId}/billing/balance",
                 &[integration_configuration_id],
@@ -80,7 +79,7 @@ impl Client {
         integration_configuration_id: &str,
     ) -> Result<Response<()>> {
         self.call(
-                Method::POST,
+                reqwest::Method::POST,
                 "finalize-installation",
                 "/v1/installations/{integrationConfigurationId}/billing/finalize",
                 &[integration_configuration_id],
@@ -107,7 +106,7 @@ impl Client {
         body: &PostInstallationResourceExperimentationItemsRequest,
     ) -> Result<Response<()>> {
         self.call(
-                Method::POST,
+                reqwest::Method::POST,
                 "postInstallationResourceExperimentationItems",
                 "/v1/installations/{integrationConfigurationId}/resources/{resourceId}/experimentation/items",
                 &[integration_configuration_id, resource_id],
@@ -137,7 +136,7 @@ impl Client {
         body: &SubmitBillingDataRequest,
     ) -> Result<Response<()>> {
         self.call(
-                Method::POST,
+                reqwest::Method::POST,
                 "submit-billing-data",
                 "/v1/installations/{integrationConfigurationId}/billing",
                 &[integration_configuration_id],

@@ -3,7 +3,6 @@
 
 use super::operations::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Get the microfrontends group IDs for a team.
     ///
@@ -22,7 +21,7 @@ impl Client {
         params: &GetMicrofrontendsGroupsParams,
     ) -> Result<Response<serde_json::Map<String, serde_json::Value>>> {
         self.call(
-                Method::GET,
+                reqwest::Method::GET,
                 "getMicrofrontendsGroups",
                 "/v1/microfrontends/groups",
                 &[],

@@ -4,7 +4,6 @@
 use super::operations::*;
 use super::types::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Creates a new sandbox environment for executing code in an isolated virtual machine. A sandbox can be initialized from various sources including Git repositories, tarballs, or existing snapshots. Once created, you can execute commands, read/write files, and manage the sandbox lifecycle.
     ///
@@ -29,7 +28,7 @@ impl Client {
         body: &CreateSandboxRequest,
         params: &CreateSandboxParams,
     ) -> Result<Response<CreateSandboxResponse>> {
-        self.call(Method::POST, "createSandbox", "/v1/sandboxes", &[])
+        self.call(reqwest::Method::POST, "createSandbox", "/v1/sandboxes", &[])
             .json(body)
             .team_scope(params.team_id.as_deref(), params.slug.as_deref())
             .send_json()

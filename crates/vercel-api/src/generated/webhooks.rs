@@ -4,7 +4,6 @@
 use super::operations::*;
 use super::types::*;
 use crate::{Client, Response, Result};
-use reqwest::Method;
 impl Client {
     /// Get a webhook
     ///
@@ -22,7 +21,7 @@ impl Client {
         id: &str,
         params: &GetWebhookParams,
     ) -> Result<Response<Webhook>> {
-        self.call(Method::GET, "getWebhook", "/v1/webhooks/{id}", &[id])
+        self.call(reqwest::Method::GET, "getWebhook", "/v1/webhooks/{id}", &[id])
             .team_scope(params.team_id.as_deref(), params.slug.as_deref())
             .send_json()
             .await
@@ -42,7 +41,7 @@ impl Client {
         &self,
         params: &GetWebhooksParams,
     ) -> Result<Response<GetWebhooksResponse>> {
-        self.call(Method::GET, "getWebhooks", "/v1/webhooks", &[])
+        self.call(reqwest::Method::GET, "getWebhooks", "/v1/webhooks", &[])
             .team_scope(params.team_id.as_deref(), params.slug.as_deref())
             .query("projectId", &params.project_id)
             .send_json()
