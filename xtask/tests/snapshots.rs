@@ -194,7 +194,7 @@ fn enum_values_that_collide_after_case_conversion_get_distinct_names() {
     assert_eq!(name_of("deployment_ready"), "DeploymentReadySnake");
     assert_eq!(name_of("Foo"), "Foo");
     assert_eq!(name_of("foo"), "FooAlt");
-    assert_eq!(name_of("self"), "Self_");
+    assert_eq!(name_of("self"), "SelfValue");
     assert_eq!(name_of("1080p"), "V1080p");
     assert_eq!(name_of(""), "Empty");
     // Each keeps its own wire value.
@@ -284,7 +284,7 @@ fn keywords_become_trailing_underscore_names_with_the_wire_name_kept() {
         assert!(attrs.contains(&renamed), "{kw}_ lacks {renamed}: {attrs}");
     }
     // A keyword as a schema name, operation id, parameter and tag.
-    assert!(types.contains("pub struct Self_ {"));
+    assert!(types.contains("pub struct SelfValue {"));
     let api = &generated.api;
     let names: Vec<&str> = api.ops.iter().map(|o| o.name.as_str()).collect();
     assert!(names.contains(&"match_") && names.contains(&"self_"), "{names:?}");
