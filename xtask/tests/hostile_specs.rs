@@ -734,27 +734,45 @@ fn committed_spec_text() -> &'static str {
 
 const CHILD_ENV: &str = "HOSTILE_SPECS_CHILD";
 
+/// Address space a child process may use (`ulimit -v`, in KiB): a generator
+/// that allocates without end fails there instead of taking the machine's
+/// memory (it once took 21 GB before the OOM killer stopped the test run).
+const CHILD_MEMORY_KIB: u64 = 4 << 20;
+
 /// Runs `body` in a child process (this test binary, running only the test
-/// `test_name`), so that a stack overflow, which aborts the whole process,
-/// fails this one test with a clear message instead of killing the run.
+/// `test_name`, with at most [`CHILD_MEMORY_KIB`] of memory), so that a stack
+/// overflow or an allocation failure, which abort the whole process, fail this
+/// one test with a clear message instead of killing the run. The child's
+/// `stderr` is shown with `--nocapture`.
 fn in_child_process(test_name: &str, body: impl FnOnce()) {
     if std::env::var(CHILD_ENV).is_ok_and(|v| v == test_name) {
         body();
         return;
     }
     let exe = std::env::current_exe().expect("current test binary");
-    let output = Command::new(exe)
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {CHILD_MEMORY_KIB} && exec \"$0\" \"$@\""))
+        .arg(exe)
         .args([test_name, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, test_name)
         .output()
         .expect("run the test binary");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("1 passed"), "the child process ran no test:\n{stdout}\n{stderr}");
+    eprint!("{stderr}");
     if stderr.contains("has overflowed its stack") {
-        panic!("the generator overflowed its stack ({}):\n{stderr}", output.status);
+        panic!("the generator overflowed its stack ({})", output.status);
     }
-    assert!(output.status.success(), "the child process failed ({}):\n{stdout}\n{stderr}", output.status);
+    if stderr.contains("memory allocation of") {
+        panic!(
+            "the generator ran out of memory (the child may use {} GiB) ({})",
+            CHILD_MEMORY_KIB >> 20,
+            output.status
+        );
+    }
+    assert!(output.status.success(), "the child process failed ({}):\n{stdout}", output.status);
+    assert!(stdout.contains("1 passed"), "the child process ran no test:\n{stdout}");
 }
 
 /// Runs the generator on `bytes` on a thread with `stack` bytes of stack;
@@ -1589,6 +1607,28 @@ fn a_spec_without_named_types_has_no_unused_import() {
 }
 
 #[test]
+#[ignore = "BUG: memory without end: an `allOf` that includes its own schema is still merged forever when the \
+            schema is first reached from another one (`Tree.root: allOf [Node, …]`, `Node.child: allOf [Node, …]`): \
+            the generator took 21 GB before the OOM killer stopped it (found by fuzz_random_specs, seed 6)"]
+fn an_all_of_that_includes_its_own_schema_reached_from_another() {
+    in_child_process("an_all_of_that_includes_its_own_schema_reached_from_another", || {
+        let extended = |of: &str| json!({"allOf": [reference(of), object(json!({"depth": {"type": "integer"}}))]});
+        let bytes = spec(
+            json!({"Tree": object(json!({"root": extended("Node")})), "Node": object(json!({"child": extended("Node")}))}),
+            json!({"/x": get("x", reference("Tree"))}),
+        );
+        assert!(generate_with_stack(bytes, MAIN_STACK).is_ok());
+        // The smallest form the fuzzer found: no `type`, an empty second branch.
+        let extended = |of: &str| json!({"allOf": [reference(of), {}]});
+        let bytes = spec(
+            json!({"FooBar": {"properties": {"Some": extended("Type")}}, "Type": {"properties": {"Some": extended("Type")}}}),
+            json!({}),
+        );
+        assert!(generate_with_stack(bytes, MAIN_STACK).is_ok());
+    });
+}
+
+#[test]
 #[ignore = "BUG: a `2XX` response beside a `200` one makes two `200 =>` arms in the multi-status match \
             (emit_ops::emit_method parses `2XX` as 200): an unreachable pattern, which fails `-D warnings`, \
             and the other 2xx statuses are unexpected"]
@@ -2125,45 +2165,49 @@ fn fuzz(name: &str, cases: u32, strategy: impl Strategy<Value = Vec<u8>>) {
 
 #[test]
 fn fuzz_random_specs() {
-    fuzz("random specs", 400, random_spec());
+    in_child_process("fuzz_random_specs", || fuzz("random specs", 400, random_spec()));
 }
 
 #[test]
 fn fuzz_mutations_of_the_committed_spec() {
-    let strategy = (prop::collection::vec(mutation(), 1..4), any::<bool>()).prop_map(|(mutations, yaml)| {
-        let (raw, pointers) = committed();
-        let mut doc = raw.clone();
-        for m in &mutations {
-            apply(&mut doc, pointers, m);
-        }
-        if yaml {
-            serde_yaml::to_string(&doc).unwrap().into_bytes()
-        } else {
-            serde_json::to_vec(&doc).unwrap()
-        }
+    in_child_process("fuzz_mutations_of_the_committed_spec", || {
+        let strategy = (prop::collection::vec(mutation(), 1..4), any::<bool>()).prop_map(|(mutations, yaml)| {
+            let (raw, pointers) = committed();
+            let mut doc = raw.clone();
+            for m in &mutations {
+                apply(&mut doc, pointers, m);
+            }
+            if yaml {
+                serde_yaml::to_string(&doc).unwrap().into_bytes()
+            } else {
+                serde_json::to_vec(&doc).unwrap()
+            }
+        });
+        fuzz("mutations of spec/vercel.yaml", 60, strategy);
     });
-    fuzz("mutations of spec/vercel.yaml", 60, strategy);
 }
 
 #[test]
 fn fuzz_bytes_of_the_committed_spec() {
-    let edit = prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| (at, 1usize, vec![b])),
-        (any::<usize>(), 1usize..64).prop_map(|(at, len)| (at, len, vec![])),
-        (
-            any::<usize>(),
-            prop::collection::vec(prop::sample::select(b"{}[]:,-&*!|>'\"\n #\t\\\xff\x00".to_vec()), 1..6)
-        )
-            .prop_map(|(at, bytes)| (at, 0usize, bytes)),
-    ];
-    let strategy = prop::collection::vec(edit, 1..4).prop_map(|edits| {
-        let mut bytes = committed_spec_text().as_bytes().to_vec();
-        for (at, len, insert) in edits {
-            let at = at % bytes.len();
-            let end = (at + len).min(bytes.len());
-            bytes.splice(at..end, insert);
-        }
-        bytes
+    in_child_process("fuzz_bytes_of_the_committed_spec", || {
+        let edit = prop_oneof![
+            (any::<usize>(), any::<u8>()).prop_map(|(at, b)| (at, 1usize, vec![b])),
+            (any::<usize>(), 1usize..64).prop_map(|(at, len)| (at, len, vec![])),
+            (
+                any::<usize>(),
+                prop::collection::vec(prop::sample::select(b"{}[]:,-&*!|>'\"\n #\t\\\xff\x00".to_vec()), 1..6)
+            )
+                .prop_map(|(at, bytes)| (at, 0usize, bytes)),
+        ];
+        let strategy = prop::collection::vec(edit, 1..4).prop_map(|edits| {
+            let mut bytes = committed_spec_text().as_bytes().to_vec();
+            for (at, len, insert) in edits {
+                let at = at % bytes.len();
+                let end = (at + len).min(bytes.len());
+                bytes.splice(at..end, insert);
+            }
+            bytes
+        });
+        fuzz("byte edits of spec/vercel.yaml", 80, strategy);
     });
-    fuzz("byte edits of spec/vercel.yaml", 80, strategy);
 }

@@ -255,6 +255,10 @@ fn path_type(api: &Api, ty: &Ty) -> TokenStream {
             let inner = path_type(api, inner);
             quote!(Vec<#inner>)
         }
+        Ty::Option(inner) => {
+            let inner = path_type(api, inner);
+            quote!(Option<#inner>)
+        }
         Ty::Map(inner) => {
             let inner = path_type(api, inner);
             quote!(std::collections::BTreeMap<String, #inner>)

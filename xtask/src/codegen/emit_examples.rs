@@ -102,6 +102,7 @@ fn contradicts(api: &Api, ty: &Ty, value: &serde_json::Value) -> bool {
         },
         Ty::Object | Ty::Map(_) => !value.is_object(),
         Ty::Any => false,
+        Ty::Option(inner) => contradicts(api, inner, value),
         Ty::Named(id) => match &api.ty(*id).kind {
             TypeKind::Struct { fields, .. } => match value {
                 V::Object(map) => fields.iter().any(|f| map.get(&f.wire).is_some_and(|v| contradicts(api, &f.ty, v))),

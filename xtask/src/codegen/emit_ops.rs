@@ -368,7 +368,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
 fn named(ty: &Ty) -> bool {
     match ty {
         Ty::Named(_) => true,
-        Ty::Array(inner) | Ty::Map(inner) => named(inner),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => named(inner),
         _ => false,
     }
 }

@@ -42,6 +42,10 @@ pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
             let inner = rust_type(api, inner);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        Ty::Option(inner) => {
+            let inner = rust_type(api, inner);
+            quote!(Option<#inner>)
+        }
         Ty::Named(id) => {
             let name = ident(&api.ty(*id).name);
             quote!(#name)
@@ -308,7 +312,7 @@ pub fn allow_deprecated(api: &Api) -> TokenStream {
 fn sent_types(api: &Api) -> std::collections::HashSet<TypeId> {
     fn visit(api: &Api, ty: &Ty, out: &mut std::collections::HashSet<TypeId>) {
         match ty {
-            Ty::Array(inner) | Ty::Map(inner) => visit(api, inner, out),
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => visit(api, inner, out),
             Ty::Named(id) => {
                 if !out.insert(*id) {
                     return;
@@ -339,7 +343,7 @@ fn sent_types(api: &Api) -> std::collections::HashSet<TypeId> {
 /// (a recursive alias, which Rust cannot express as `type`).
 fn mentions(api: &Api, ty: &Ty, id: TypeId, seen: &mut Vec<TypeId>) -> bool {
     match ty {
-        Ty::Array(inner) | Ty::Map(inner) => mentions(api, inner, id, seen),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => mentions(api, inner, id, seen),
         Ty::Named(other) if *other == id => true,
         Ty::Named(other) if !seen.contains(other) => {
             seen.push(*other);
@@ -374,7 +378,7 @@ pub fn cfg_any(used: &BTreeSet<String>, all: &BTreeSet<String>) -> TokenStream {
 pub fn type_features(api: &Api) -> Vec<BTreeSet<String>> {
     fn visit(api: &Api, ty: &Ty, feature: &str, out: &mut [BTreeSet<String>]) {
         match ty {
-            Ty::Array(inner) | Ty::Map(inner) => visit(api, inner, feature, out),
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => visit(api, inner, feature, out),
             Ty::Named(id) => {
                 if !out[*id].insert(feature.to_string()) {
                     return;

@@ -271,11 +271,12 @@ impl<'a> Lower<'a> {
             Shape::Boolean => Ty::Boolean,
             Shape::Object { extra, .. } => match extra {
                 Some(AdditionalProperties::Schema(inner)) => {
+                    let nullable = self.item_nullable(inner);
                     let inner = self.schema_or_ref(inner, words, &format!("{at}/additionalProperties"))?;
-                    if inner == Ty::Any {
-                        Ty::Object
-                    } else {
-                        Ty::Map(Box::new(inner))
+                    match inner {
+                        Ty::Any => Ty::Object,
+                        inner if nullable => Ty::Map(Box::new(Ty::Option(Box::new(inner)))),
+                        inner => Ty::Map(Box::new(inner)),
                     }
                 }
                 _ => Ty::Object,
@@ -625,6 +626,7 @@ impl<'a> Lower<'a> {
             Ty::String => 10,
             Ty::Object => 5,
             Ty::Any => 0,
+            Ty::Option(inner) => self.specificity_in(inner, seen),
         }
     }
 
@@ -640,6 +642,13 @@ impl<'a> Lower<'a> {
             }
             SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_none),
             _ => false,
+        }
+    }
+
+    fn item_nullable(&self, item: &ReferenceOr<Schema>) -> bool {
+        match item {
+            ReferenceOr::Item(s) => self.nullable(s),
+            ReferenceOr::Reference { reference } => self.ref_nullable(reference),
         }
     }
 
@@ -917,6 +926,15 @@ impl<'a> Lower<'a> {
             return Ok(ResponseKind::Bytes);
         }
         let ty = match &media.schema {
+            // A nullable body may be `null`.
+            Some(s) if self.item_nullable(s) => {
+                let ty = self.schema_or_ref(s, words, &format!("{at}/content/{}/schema", escape(ct)))?;
+                if ty == Ty::Any {
+                    ty
+                } else {
+                    Ty::Option(Box::new(ty))
+                }
+            }
             Some(s) => self.schema_or_ref(s, words, &format!("{at}/content/{}/schema", escape(ct)))?,
             None => return Ok(ResponseKind::Empty),
         };

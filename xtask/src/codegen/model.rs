@@ -45,6 +45,9 @@ pub enum Ty {
     Array(Box<Ty>),
     /// An object whose values all have one type.
     Map(Box<Ty>),
+    /// A value that may be `null` where the spec allows it (a nullable
+    /// response body, map value or array item).
+    Option(Box<Ty>),
     Named(TypeId),
 }
 

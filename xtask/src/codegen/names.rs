@@ -207,6 +207,7 @@ fn type_label(api: &Api, ty: &Ty) -> String {
         Ty::Any => "Value".into(),
         Ty::Object => "Object".into(),
         Ty::Map(inner) => format!("{}Map", type_label(api, inner)),
+        Ty::Option(inner) => type_label(api, inner),
         Ty::Array(inner) => {
             let item = type_label(api, inner);
             if item.ends_with('s') || item == "Value" || item == "Object" {
