@@ -380,6 +380,7 @@ impl<'a> Lower<'a> {
         // Merge the properties of every object branch.
         let mut properties = Vec::new();
         let mut required = Vec::new();
+        let mut merged = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             if let ReferenceOr::Reference { reference } = branch {
                 if self.lowering.contains(reference) {
@@ -391,6 +392,9 @@ impl<'a> Lower<'a> {
                 }
             }
             let schema = self.deref(branch, &format!("{at}/allOf/{i}"))?;
+            if let ReferenceOr::Reference { reference } = branch {
+                merged.push(reference.clone());
+            }
             match shape(schema) {
                 Shape::Object { properties: p, required: r, .. } => {
                     properties.extend(p);
@@ -401,7 +405,14 @@ impl<'a> Lower<'a> {
         }
         let mut seen = std::collections::HashSet::new();
         properties.retain(|(name, _)| seen.insert(name.as_str()));
-        Ok(Some(self.struct_kind(&properties, &required, None, words, at)?))
+        // While the merged properties are lowered, the schemas merged in count
+        // as being lowered: an `allOf` inside them that includes them again
+        // would merge forever.
+        let depth = self.lowering.len();
+        self.lowering.extend(merged);
+        let kind = self.struct_kind(&properties, &required, None, words, at);
+        self.lowering.truncate(depth);
+        Ok(Some(kind?))
     }
 
     fn deref(&self, item: &'a ReferenceOr<Schema>, at: &str) -> Result<&'a Schema> {
