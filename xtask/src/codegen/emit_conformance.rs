@@ -30,7 +30,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::emit_ops::{multi_status, typed_errors};
-use super::emit_types::ident;
+use super::emit_types::{ident, rust_type_outside};
 use super::model::*;
 
 /// The test file.
@@ -101,7 +101,7 @@ fn emit_op(api: &Api, samples: &Samples, op: &Operation) -> (TokenStream, TokenS
     let statuses = statuses.into_iter().map(Literal::u16_unsuffixed);
     let body_check = match &op.body {
         Some(Body { kind: BodyKind::Json(ty), .. }) => {
-            let t = path_type(api, ty);
+            let t = rust_type_outside(api, ty);
             quote!(reencode::<#t>)
         }
         _ => quote!(no_body),
@@ -110,7 +110,7 @@ fn emit_op(api: &Api, samples: &Samples, op: &Operation) -> (TokenStream, TokenS
         quote!(no_error_body)
     } else {
         let arms = errors.iter().map(|(code, ty)| {
-            let t = path_type(api, ty);
+            let t = rust_type_outside(api, ty);
             let code = Literal::u16_unsuffixed(*code);
             quote!(#code => Some(typed::<#t>(body)),)
         });
@@ -180,7 +180,7 @@ fn emit_op(api: &Api, samples: &Samples, op: &Operation) -> (TokenStream, TokenS
     }
     match &op.body {
         Some(Body { kind: BodyKind::Json(ty), .. }) => {
-            let t = path_type(api, ty);
+            let t = rust_type_outside(api, ty);
             pre.push(quote!(let body: #t = a.body()?;));
             args.push(quote!(&body));
         }
@@ -238,36 +238,6 @@ fn args_tokens(op: &Operation, args: &OpArgs, label: &str) -> TokenStream {
         None => quote!(None),
     };
     quote!(Args { label: #label, url: #url, headers: #headers, path: #path, params: #params, body: #body })
-}
-
-/// The Rust type of a model type, with generated types named by their full
-/// path (the test's own items must not shadow them).
-fn path_type(api: &Api, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(String),
-        Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
-        Ty::Boolean => quote!(bool),
-        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Ty::Any => quote!(serde_json::Value),
-        Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
-        Ty::Array(inner) => {
-            let inner = path_type(api, inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Option(inner) => {
-            let inner = path_type(api, inner);
-            quote!(Option<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = path_type(api, inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        Ty::Named(id) => {
-            let name = ident(&api.ty(*id).name);
-            quote!(vercel_api::types::#name)
-        }
-    }
 }
 
 // ------------------------------------------------------------- arguments

@@ -5,15 +5,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit_types::rust_type;
+use super::emit_types::rust_type_outside;
 use super::model::*;
 
 /// The test file: one `check::<T>(pointer, json)` line per example.
 pub fn emit_examples(api: &Api) -> TokenStream {
     let checks = api.examples.iter().map(|e| {
-        // The test lives outside the crate: `crate::` paths name `vercel_api::`.
-        let t = rust_type(api, &e.ty);
-        let mut t: TokenStream = t.to_string().replace("crate ::", "vercel_api ::").parse().unwrap_or(t);
+        // The test lives outside the crate.
+        let mut t = rust_type_outside(api, &e.ty);
         if e.nullable {
             t = quote!(Option<#t>);
         }

@@ -24,31 +24,47 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
     }
 }
 
-/// The Rust type of a model type.
+/// The Rust type of a model type, as the generated modules spell it.
 pub fn rust_type(api: &Api, ty: &Ty) -> TokenStream {
+    type_expr(api, ty, None)
+}
+
+/// The Rust type of a model type for code outside the crate (tests written
+/// into throwaway crates): generated and runtime types by full path.
+pub fn rust_type_outside(api: &Api, ty: &Ty) -> TokenStream {
+    type_expr(api, ty, Some(&quote!(vercel_api)))
+}
+
+fn type_expr(api: &Api, ty: &Ty, krate: Option<&TokenStream>) -> TokenStream {
     match ty {
         Ty::String => quote!(String),
         Ty::Integer => quote!(i64),
-        Ty::Number => quote!(crate::Number),
+        Ty::Number => match krate {
+            Some(k) => quote!(#k::Number),
+            None => quote!(crate::Number),
+        },
         Ty::Boolean => quote!(bool),
         Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Ty::Any => quote!(serde_json::Value),
         Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Array(inner) => {
-            let inner = rust_type(api, inner);
+            let inner = type_expr(api, inner, krate);
             quote!(Vec<#inner>)
         }
         Ty::Map(inner) => {
-            let inner = rust_type(api, inner);
+            let inner = type_expr(api, inner, krate);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         Ty::Option(inner) => {
-            let inner = rust_type(api, inner);
+            let inner = type_expr(api, inner, krate);
             quote!(Option<#inner>)
         }
         Ty::Named(id) => {
             let name = ident(&api.ty(*id).name);
-            quote!(#name)
+            match krate {
+                Some(k) => quote!(#k::types::#name),
+                None => quote!(#name),
+            }
         }
     }
 }
