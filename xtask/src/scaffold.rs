@@ -92,16 +92,7 @@ pub fn scaffold_from(
 ) -> io::Result<()> {
     let crate_dir = workspace.join("crates/vercel-api");
     let mut files: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
-    let mut manifest_text = manifest(workspace, &crate_dir, &areas(generated))?;
-    if !options.crate_tests {
-        // Tests, examples and benches are written for spec/: leave them all out.
-        let mut table: Table = manifest_text.parse().map_err(invalid)?;
-        for key in ["test", "example", "bench"] {
-            table.remove(key);
-        }
-        let body = toml::to_string(&table).map_err(invalid)?;
-        manifest_text = format!("{MARKER}\n\n{body}");
-    }
+    let manifest_text = manifest(workspace, &crate_dir, &areas(generated), options.crate_tests)?;
     files.insert(PathBuf::from("Cargo.toml"), manifest_text.into_bytes());
     let mut skip = vec![PathBuf::from("Cargo.toml"), "Cargo.lock".into(), "target".into(), "src/generated".into()];
     if !options.crate_tests {
@@ -291,7 +282,7 @@ fn set_areas(manifest: &mut Table, areas: &BTreeSet<String>) {
     }
 }
 
-fn manifest(workspace: &Path, crate_dir: &Path, areas: &BTreeSet<String>) -> io::Result<String> {
+fn manifest(workspace: &Path, crate_dir: &Path, areas: &BTreeSet<String>, crate_tests: bool) -> io::Result<String> {
     let root = read_toml(&workspace.join("Cargo.toml"))?;
     let mut manifest = read_toml(&crate_dir.join("Cargo.toml"))?;
     let empty = Table::new();
@@ -371,6 +362,12 @@ fn manifest(workspace: &Path, crate_dir: &Path, areas: &BTreeSet<String>) -> io:
     }
     manifest.insert("workspace".into(), Value::Table(Table::new()));
     set_areas(&mut manifest, areas);
+    if !crate_tests {
+        // Tests, examples and benches are written for spec/: leave them all out.
+        for key in ["test", "example", "bench"] {
+            manifest.remove(key);
+        }
+    }
     let body = toml::to_string(&manifest).map_err(invalid)?;
     Ok(format!("{MARKER}\n# Made from {} at run time.\n\n{body}", crate_dir.join("Cargo.toml").display()))
 }
