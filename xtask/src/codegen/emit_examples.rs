@@ -29,7 +29,6 @@ pub fn emit_examples(api: &Api) -> TokenStream {
         //! Every `example` of the spec decodes into its generated type and encodes back.
         // Every type is exercised, the spec's deprecated ones too.
         #![allow(deprecated)]
-        use vercel_api::types::*;
 
         #[derive(Default)]
         struct Report {
